@@ -1,0 +1,40 @@
+"""searchkit: full-text search for news archives.
+
+Pipeline: readers -> normalize -> people/dates -> article -> index (schema, writer)
+-> query -> results -> CLI. The names below are the public Python API.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+__all__ = [
+    "Article",
+    "Hit",
+    "Index",
+    "IndexNotFoundError",
+    "QueryError",
+    "Results",
+    "SearchkitError",
+    "extract_people",
+    "read_articles",
+]
+
+_WHERE = {
+    "Article": "article",
+    "Hit": "results",
+    "Results": "results",
+    "Index": "index",
+    "IndexNotFoundError": "errors",
+    "QueryError": "errors",
+    "SearchkitError": "errors",
+    "extract_people": "people",
+    "read_articles": "readers",
+}
+
+
+def __getattr__(name: str):
+    # Lazy, so `searchkit --help` does not pay for importing Whoosh.
+    if name in _WHERE:
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module 'searchkit' has no attribute {name!r}")

@@ -1,0 +1,13 @@
+"""Exceptions a user of searchkit can act on; each message is one line fit to show as is."""
+
+
+class SearchkitError(Exception):
+    """Base class: a problem with the user's input or setup, not a bug."""
+
+
+class QueryError(SearchkitError, ValueError):
+    """The query string cannot be understood (the message points at the problem)."""
+
+
+class IndexNotFoundError(SearchkitError):
+    """There is no searchkit index at the given path."""

@@ -1,0 +1,107 @@
+"""Index stage, part 3: the :class:`Index` that apps open once and search many times.
+
+Opening, searching and fetching live here; writing is in :mod:`searchkit.writer`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .article import Article
+from .errors import IndexNotFoundError
+from .query import parse_query
+from .ranking import weighting
+from .results import Hit, Results, make_snippet
+from .schema import make_schema
+from .writer import AddReport, write_articles
+
+
+class Index:
+    """A searchkit index in a folder. Use :meth:`create` or :meth:`open`; also a context manager."""
+
+    def __init__(self, ix, path: Path):
+        self._ix = ix
+        self.path = path
+
+    @classmethod
+    def create(cls, path: str | Path) -> "Index":
+        """Create an empty index at ``path`` (the folder is made if needed; an old index there is replaced)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(whoosh_index.create_in(str(path), make_schema()), path)
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Index":
+        """Open the index at ``path``; raises :class:`IndexNotFoundError` if there is none."""
+        path = Path(path)
+        if not path.is_dir() or not whoosh_index.exists_in(str(path)):
+            raise IndexNotFoundError(
+                f"no searchkit index in {path}/ - build one with: searchkit index SOURCES... --index {path}"
+            )
+        return cls(whoosh_index.open_dir(str(path)), path)
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        """True if ``path`` holds an index."""
+        return Path(path).is_dir() and whoosh_index.exists_in(str(path))
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._ix.close()
+
+    def __len__(self) -> int:
+        return self._ix.doc_count()
+
+    def add(self, articles: Iterable[Article | dict]) -> AddReport:
+        """Index articles (Article objects or dicts with the same fields), committing in batches."""
+        return write_articles(self._ix, articles)
+
+    def delete(self, id: str) -> bool:
+        """Remove the article with this id; True if there was one."""
+        writer = self._ix.writer()
+        n = writer.delete_by_term("id", id)
+        writer.commit()
+        return bool(n)
+
+    def get(self, id: str) -> Article | None:
+        """The stored article with this id, or None."""
+        with self._ix.searcher() as s:
+            fields = s.document(id=id)
+        return Article.from_dict(fields["record"]) if fields else None
+
+    def search(self, query: str, *, limit: int = 10, page: int = 1) -> Results:
+        """Ranked search; raises :class:`searchkit.QueryError` for a malformed query."""
+        started = time.perf_counter()
+        q = parse_query(query, self._ix.schema)
+        with self._ix.searcher(weighting=weighting()) as s:
+            page_hits = s.search_page(q, max(page, 1), pagelen=max(limit, 1))
+            hits = []
+            for rank, hit in enumerate(page_hits, start=page_hits.offset + 1):
+                record = hit["record"]
+                snippet, spans = make_snippet(record["body"], q)
+                article = Article.from_dict(record)
+                hits.append(
+                    Hit(
+                        rank=rank,
+                        id=article.id,
+                        title=article.title,
+                        date=article.date,
+                        people=article.people,
+                        score=hit.score,
+                        snippet=snippet,
+                        highlights=spans,
+                        url=article.url,
+                        source=article.source,
+                    )
+                )
+            total = page_hits.total
+        return Results(query=query, hits=hits, total=total, took_ms=(time.perf_counter() - started) * 1000)

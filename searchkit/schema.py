@@ -1,0 +1,50 @@
+"""Index stage, part 1: the Whoosh schema and the analyzers behind it.
+
+Ranked search uses stemmed fields; quoted phrases use unstemmed twins
+(``title_exact``, ``body_exact``) so "climate changes" does not match "climate
+change". Every analyzer folds case and accents, and ignores the style of quotes.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+
+# Any apostrophe or quote, straight or curly, ends a token ("Russia’s" and "Russia's" both
+# give "russia" "s"), so the style of quotes never matters and "Lukashenko’s" finds "Lukashenko".
+# Dots inside a word keep it whole ("U.S", "3.5").
+_TOKEN = r"\w+(?:\.?\w+)*"
+
+
+def exact_analyzer():
+    """Lowercased, accent- and quote-folded words, no stemming, no stopwords: for phrases and names."""
+    return RegexTokenizer(_TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def ranked_analyzer():
+    """The exact analyzer plus stopword removal and English stemming: for ranked search."""
+    return exact_analyzer() | StopFilter() | StemFilter(cachesize=50000)
+
+
+SCHEMA_VERSION = 1
+
+TEXT_FIELDS = ("title", "people", "body")  # searched by unfielded terms
+EXACT_TWIN = {"title": "title_exact", "body": "body_exact"}  # where quoted phrases go
+
+
+def make_schema() -> fields.Schema:
+    """The schema of a searchkit index. The whole article is kept in ``record`` for display."""
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        fingerprint=fields.ID(),  # lets re-indexing skip unchanged articles without reading them
+        record=fields.STORED(),
+        title=fields.TEXT(analyzer=ranked_analyzer(), field_boost=2.0),
+        title_exact=fields.TEXT(analyzer=exact_analyzer()),
+        people=fields.TEXT(analyzer=exact_analyzer(), field_boost=1.5),
+        person=fields.KEYWORD(commas=True, lowercase=False, scorable=False),  # exact names, for counting
+        body=fields.TEXT(analyzer=ranked_analyzer()),
+        body_exact=fields.TEXT(analyzer=exact_analyzer()),
+        source=fields.TEXT(analyzer=exact_analyzer()),
+        date=fields.DATETIME(sortable=True),
+    )
