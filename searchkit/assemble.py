@@ -6,6 +6,8 @@ normalizing, date parsing and people extraction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .article import Article
 from .dates import parse_date
 from .normalize import derive_title, normalize_text
@@ -20,12 +22,23 @@ def _as_list(value) -> list[str]:
     return [" ".join(str(v).split()) for v in value if str(v).strip()]
 
 
-def assemble(raw: dict, *, default_id: str, origin: str, caption: bool = True) -> Article:
-    """Build an Article from ``raw`` (keys: id, title, date, body, people, url, source, author).
+@dataclass
+class RawRecord:
+    """What a reader found for one article, before normalizing (picklable, so it can cross processes)."""
+
+    raw: dict  # our field names: id, title, date, body, people, url, source, author
+    default_id: str  # the id to use when the source gives neither id nor url
+    origin: str  # file (and line or record) for messages
+    caption: bool = True  # may the body open with a photo caption?
+
+
+def assemble(record: RawRecord) -> Article:
+    """Build an Article from a reader's record.
 
     The body is normalized, the date parsed (the original string is kept), and
     people named in the text are added after any the source listed.
     """
+    raw, caption = record.raw, record.caption
     cleaned = normalize_text(str(raw.get("body") or ""), caption=caption)
     title = " ".join(str(raw.get("title") or "").split()) or derive_title(cleaned.body)
     date_raw = str(raw.get("date") or "").strip()
@@ -35,7 +48,7 @@ def assemble(raw: dict, *, default_id: str, origin: str, caption: bool = True) -
             people.append(name)
     url = str(raw.get("url") or "").strip()
     return Article(
-        id=str(raw.get("id") or url or default_id),
+        id=str(raw.get("id") or url or record.default_id),
         title=title,
         body=cleaned.body,
         date=parse_date(date_raw),
@@ -46,5 +59,5 @@ def assemble(raw: dict, *, default_id: str, origin: str, caption: bool = True) -
         caption=cleaned.caption,
         credits=cleaned.credits,
         date_raw=date_raw,
-        origin=origin,
+        origin=record.origin,
     )

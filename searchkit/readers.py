@@ -1,8 +1,9 @@
 """Sources stage: read article files (plain text, JSON, JSON Lines) from a file or folder.
 
-Readers only parse their format into raw records; :func:`searchkit.assemble.assemble`
-turns each into an Article. A bad record is reported (file and line) and skipped;
-the rest of the file is still read.
+Readers only parse their format into :class:`RawRecord` s (cheap, in one process);
+:func:`searchkit.assemble.assemble` turns each into an Article (the costly part,
+which the writer may spread over processes). A bad record is reported (file and
+line) and skipped; the rest of the file is still read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
-from .assemble import assemble
+from .assemble import RawRecord, assemble
 from .normalize import looks_like_headline
 
 FORMATS = {".txt": "text", ".text": "text", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -50,7 +51,7 @@ def _default_id(path: Path, record: int | None = None) -> str:
     return f"{path.stem}-{digest}" + (f"-{record}" if record is not None else "")
 
 
-def _read_text(path: Path, report: ReadReport) -> Iterator[Article]:
+def _read_text(path: Path, report: ReadReport) -> Iterator[RawRecord]:
     text = path.read_text(encoding="utf-8", errors="replace")
     if "\ufffd" in text:
         report.warn(str(path), "not valid UTF-8; undecodable bytes replaced")
@@ -71,7 +72,7 @@ def _read_text(path: Path, report: ReadReport) -> Iterator[Article]:
     if not rest.strip():
         report.warn(str(path), "no article text; skipped")
         return
-    yield assemble(raw, default_id=_default_id(path), origin=str(path))
+    yield RawRecord(raw, default_id=_default_id(path), origin=str(path))
 
 
 def _map_fields(record: dict) -> dict:
@@ -86,7 +87,7 @@ def _map_fields(record: dict) -> dict:
     return out
 
 
-def _from_record(record, path: Path, n: int, where: str, report: ReadReport) -> Iterator[Article]:
+def _from_record(record, path: Path, n: int, where: str, report: ReadReport) -> Iterator[RawRecord]:
     if not isinstance(record, dict):
         report.warn(where, "not a JSON object; skipped")
         return
@@ -94,10 +95,10 @@ def _from_record(record, path: Path, n: int, where: str, report: ReadReport) -> 
     if not raw.get("body") and not raw.get("title"):
         report.warn(where, "record has neither title nor body; skipped")
         return
-    yield assemble(raw, default_id=_default_id(path, n), origin=where, caption=False)
+    yield RawRecord(raw, default_id=_default_id(path, n), origin=where, caption=False)
 
 
-def _read_jsonl(path: Path, report: ReadReport) -> Iterator[Article]:
+def _read_jsonl(path: Path, report: ReadReport) -> Iterator[RawRecord]:
     with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, start=1):
             if not line.strip():
@@ -111,7 +112,7 @@ def _read_jsonl(path: Path, report: ReadReport) -> Iterator[Article]:
             yield from _from_record(record, path, n, where, report)
 
 
-def _read_json(path: Path, report: ReadReport) -> Iterator[Article]:
+def _read_json(path: Path, report: ReadReport) -> Iterator[RawRecord]:
     try:
         data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
     except json.JSONDecodeError as e:
@@ -125,10 +126,10 @@ def _read_json(path: Path, report: ReadReport) -> Iterator[Article]:
 _READERS = {"text": _read_text, "json": _read_json, "jsonl": _read_jsonl}
 
 
-def read_articles(
+def read_records(
     path: str | Path, *, format: str | None = None, report: ReadReport | None = None
-) -> Iterator[Article]:
-    """Yield the normalized articles of a file, or of every known file under a folder.
+) -> Iterator[RawRecord]:
+    """Yield the raw records of a file, or of every known file under a folder, not yet normalized.
 
     ``format`` (text, json, jsonl) overrides detection by extension. Problems go to
     ``report`` when given; unreadable input is skipped, never raised.
@@ -151,3 +152,11 @@ def read_articles(
             yield from _READERS[kind](file, report)
         except OSError as e:
             report.warn(str(file), f"cannot read ({e.strerror or e}); skipped")
+
+
+def read_articles(
+    path: str | Path, *, format: str | None = None, report: ReadReport | None = None
+) -> Iterator[Article]:
+    """Yield the normalized articles of a file, or of every known file under a folder."""
+    for record in read_records(path, format=format, report=report):
+        yield assemble(record)
