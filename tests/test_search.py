@@ -151,3 +151,11 @@ def test_default_index_is_built_from_corpus_on_first_search(tmp_path):
     assert "building it from corpus/" in result.output
     assert "1 result for" in result.output
     assert Index.exists(tmp_path / "index")
+
+
+def test_bundled_corpus_is_big_and_varied():
+    articles = list(read_articles(CORPUS))
+    assert len(articles) >= 26
+    years = {a.date.year for a in articles if a.date}
+    assert len(years) >= 2
+    assert {a.origin.rsplit(".", 1)[-1].split(":")[0] for a in articles} >= {"txt", "jsonl"}
