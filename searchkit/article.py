@@ -27,6 +27,8 @@ class Article:
     credits: list[str] = field(default_factory=list)
     date_raw: str = ""  # the date as the source wrote it
     origin: str = ""  # file (and record) the article was read from
+    places: list[str] = field(default_factory=list)  # places the source tagged (Reuters PLACES)
+    topics: list[str] = field(default_factory=list)  # topics, tags or categories the source gave
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (dates as ISO strings)."""
@@ -45,7 +47,7 @@ class Article:
             known.setdefault("date_raw", value)
             known["date"] = parse_date(value)
         known["id"] = str(known.get("id") or "")
-        for key in ("people", "credits"):
+        for key in ("people", "credits", "places", "topics"):
             if isinstance(known.get(key), str):
                 known[key] = [p.strip() for p in known[key].split(";") if p.strip()]
         return cls(**known)
