@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
+
+from .readers.detect import FORMATS
 
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")
@@ -25,24 +28,72 @@ def _index_option(f):
     )(f)
 
 
-def _build(sources: list[Path], index_dir: Path) -> None:
-    from .readers import ReadReport, read_articles
-    from .index import Index
+def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``--field ours=theirs`` options as a dict; a bad one is a usage problem."""
+    from .readers.source import ALIASES
 
-    report = ReadReport()
+    fields = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not theirs.strip() or ours.strip() not in ALIASES:
+            raise UsageProblem(f"--field {pair!r}: expected OURS=THEIRS with OURS one of {', '.join(ALIASES)}")
+        fields[ours.strip()] = theirs.strip()
+    return fields
+
+
+class _Ticker:
+    """Articles so far and articles per second on one line of a terminal, redrawn a few times a second."""
+
+    def __init__(self):
+        self.start = self.shown = time.monotonic()
+
+    def __call__(self, count: int) -> None:
+        now = time.monotonic()
+        if now - self.shown >= 0.2:
+            self.shown = now
+            click.echo(f"\r{count:,} articles, {count / max(now - self.start, 1e-9):,.0f}/s ", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.shown > self.start:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
+def _build(sources: list[Path], index_dir: Path, *, format=None, fields=None, strict: bool = False) -> None:
+    from .index import Index
+    from .ingest import ingest
+
+    ticker = _Ticker() if sys.stderr.isatty() else None
     index = Index.open(index_dir) if Index.exists(index_dir) else Index.create(index_dir)
     with index:
-        added = index.add(a for src in sources for a in read_articles(src, report=report))
+        try:
+            report = ingest(sources, index, format=format, fields=fields, progress=ticker)
+        finally:
+            if ticker:
+                ticker.close()
         total = len(index)
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     click.echo(
-        f"Indexed {added.added} new and {added.updated} changed articles "
-        f"({added.unchanged} unchanged) into {index_dir}/: {total} articles in all.",
+        f"Indexed {report.added} new and {report.updated} changed articles "
+        f"({report.unchanged} unchanged) into {index_dir}/: {total} articles in all.",
         err=True,
     )
-    if total == 0:
+    for line in report.summary():
+        click.echo(line, err=True)
+    if report.accepted == 0:
         raise click.ClickException("nothing could be indexed from " + ", ".join(map(str, sources)))
+    if report.failed(strict):
+        raise click.ClickException("--strict: some input was skipped or repaired (see the warnings above)")
+
+
+_format_option = click.option(
+    "--format", "format_", type=click.Choice(FORMATS), default=None,
+    help="Read every file in this format instead of detecting it from the extension and content.",
+)
+_fields_option = click.option(
+    "--field", "fields", multiple=True, metavar="OURS=THEIRS",
+    help="Take our field OURS (title, date, body, ...) from the source's field THEIRS; repeatable.",
+)
 
 
 @click.group()
@@ -54,9 +105,33 @@ def main() -> None:
 @main.command("index")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @_index_option
-def index_cmd(sources: tuple[Path, ...], index_dir: Path) -> None:
+@_format_option
+@_fields_option
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any input was skipped or repaired.")
+def index_cmd(sources: tuple[Path, ...], index_dir: Path, format_, fields, strict: bool) -> None:
     """Index articles from SOURCES (files or folders; default ./corpus). Re-running only adds what changed."""
-    _build(list(sources) or [DEFAULT_CORPUS], index_dir)
+    _build(list(sources) or [DEFAULT_CORPUS], index_dir, format=format_, fields=_field_map(fields), strict=strict)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_format_option
+@_fields_option
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="Show only the first N articles.")
+def inspect(sources: tuple[Path, ...], format_, fields, limit) -> None:
+    """Print the articles in SOURCES as the normalizer sees them (a JSON array), without indexing."""
+    from itertools import islice
+
+    from .readers import ReadReport, read_articles
+
+    report = ReadReport()
+    articles = (a for src in sources for a in read_articles(src, format=format_, fields=_field_map(fields), report=report))
+    click.echo("[", nl=False)
+    for n, article in enumerate(islice(articles, limit)):
+        click.echo(("," if n else "") + "\n" + json.dumps(article.to_dict(), ensure_ascii=False, indent=2), nl=False)
+    click.echo("\n]")
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
 
 
 def _open_for_search(index_dir: Path):
