@@ -45,24 +45,32 @@ class _Ticker:
     """Articles so far and articles per second on one line of a terminal, redrawn a few times a second."""
 
     def __init__(self):
-        self.start = self.shown = time.monotonic()
+        self.start = time.monotonic()
+        self.shown = 0.0
+        self.width = 0
 
     def __call__(self, count: int) -> None:
         now = time.monotonic()
         if now - self.shown >= 0.2:
             self.shown = now
-            click.echo(f"\r{count:,} articles, {count / max(now - self.start, 1e-9):,.0f}/s ", nl=False, err=True)
+            line = f"{count:,} articles, {count / max(now - self.start, 1e-9):,.0f}/s"
+            self.width = max(self.width, len(line))
+            click.echo(f"\r{line:<{self.width}}", nl=False, err=True)
 
     def close(self) -> None:
-        if self.shown > self.start:
-            click.echo("\r\033[K", nl=False, err=True)
+        if self.shown:
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def _build(sources: list[Path], index_dir: Path, *, format=None, fields=None, strict: bool = False) -> None:
     from .index import Index
     from .ingest import ingest
 
-    ticker = _Ticker() if sys.stderr.isatty() else None
+    ticker = _Ticker() if _on_terminal() else None
     index = Index.open(index_dir) if Index.exists(index_dir) else Index.create(index_dir)
     with index:
         try:

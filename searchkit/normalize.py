@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 # Lines that are page furniture, not story: dropped wherever they appear. Matched
 # against a whole line or paragraph that starts with a capital (see _is_boilerplate).
-_SHARE_WORD = r"(?:share(?: on \w+| this(?: article| story)?)?|tweet|email|e-mail|print|whatsapp|facebook|twitter|x|linkedin|pinterest|reddit|telegram|copy link|comments?)"
+_SHARE_WORD = r"(?:share(?: on \w+| this(?: article| story)?)?|tweet|email|e-mail|print|whatsapp|facebook|twitter|linkedin|pinterest|reddit|telegram|copy link|comments?)"
 _BOILERPLATE = re.compile(
     r"(?:"
     r"(?:related|more|recommended|read more|read next|read also|see also|also read|also see|further reading"
@@ -25,7 +25,7 @@ _BOILERPLATE = re.compile(
     r"(?:\s+(?:article|articles|story|stories|reading|content|coverage|links?|video))?\s*[:|»>–—].*"
     r"|(?:https?://|www\.)\S+"
     r"|(?:click|tap) here\b.{0,150}"
-    rf"|{_SHARE_WORD}(?:\s*[|·•,/]?\s*{_SHARE_WORD})*"
+    rf"|{_SHARE_WORD}(?:(?:\s*[|·•,/]\s*|\s+){_SHARE_WORD})*"
     r"|(?:subscribe|sign up|newsletter|get our|follow us|join our|download our app)\b.{0,120}"
     r"|advertisement|advert|sponsored(?: content)?|ad"
     r"|(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}|all rights reserved).{0,150}"
@@ -52,6 +52,9 @@ _HYPHEN_PREFIXES = frozenset(
     "anti co counter cross ex half inter mid multi neo non over post pre pro quasi self semi sub super"
     " ultra under well".split()
 )
+
+# "HARROWMOUTH, Oct 5 (EPA) - " or "VELGRAD (AP) — ": where and when, before the story starts.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s+[^-–—()\n]{1,30}?)?(?:\s*\([^)\n]{1,30}\))?\s+[-–—]\s+(?=\S)")
 
 _TERMINAL = re.compile(r"[.!?…:;][”\"’')\]]*$")
 _LONG_LINE = 120  # longer lines are not hard-wrapped: each is a paragraph of its own
@@ -136,25 +139,23 @@ def _is_boilerplate(line: str) -> bool:
 
 def _join_lines(lines: list[str]) -> str:
     """Unwrap hard-wrapped lines into one paragraph, mending words hyphenated at line ends."""
-    out = ""
+    pieces: list[str] = []
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if not out:
-            out = line
-            continue
-        m = re.search(r"(\w+)-$", out)
-        if m and line[:1].isalpha():
+        m = re.search(r"(\w+)-$", pieces[-1][-40:]) if pieces else None
+        if not pieces:
+            pieces.append(line)
+        elif m and line[:1].isalpha():
             if line[0].islower() and m[1].lower() not in _HYPHEN_PREFIXES:
-                out = out[:-1] + line  # partici- + pation
-            else:
-                out += line  # post- + Soviet keeps its hyphen
+                pieces[-1] = pieces[-1][:-1]  # partici- + pation
+            pieces.append(line)  # post- + Soviet keeps its hyphen
         elif m and line[:1].isdigit():
-            out += line  # COVID- + 19
+            pieces.append(line)  # COVID- + 19
         else:
-            out += " " + line
-    return re.sub(r" {2,}", " ", out)
+            pieces += [" ", line]
+    return re.sub(r" {2,}", " ", "".join(pieces))
 
 
 def _paragraphs(block: list[str]) -> list[list[str]]:
@@ -187,31 +188,30 @@ def normalize_text(raw: str, *, caption: bool = True) -> CleanText:
             paragraphs += [p for p in joined if p and not _is_boilerplate(p)]
 
     result = CleanText(body="")
-    captions: list[str] = []
     if caption and len(paragraphs) > 1:
-        kept = []
-        for para in paragraphs:
-            cap, credits = split_credit(para) if len(para.split()) <= _CAPTION_MAX_WORDS else (para, [])
-            if credits:
-                captions += [cap] if cap else []
-                result.credits += credits
-            else:
-                kept.append(para)
-        paragraphs = kept or paragraphs
-        result.caption = "\n\n".join(captions) if kept else ""
-        result.credits = result.credits if kept else []
-
-    merged: list[str] = []
-    for para in paragraphs:
-        # A sentence cut in two by a stray line (a URL, an ad) continues in lowercase.
-        if merged and para[:1].islower() and not _TERMINAL.search(merged[-1]):
-            merged[-1] = settle(merged[-1] + " " + para)
-            if _is_boilerplate(merged[-1]):
-                merged.pop()
-        else:
-            merged.append(para)
-    result.body = "\n\n".join(merged)
+        found = [split_credit(p) if len(p.split()) <= _CAPTION_MAX_WORDS else (p, []) for p in paragraphs]
+        kept = [p for p, (_, credits) in zip(paragraphs, found) if not credits]
+        if kept:  # a text that is all captions is the story itself
+            result.caption = "\n\n".join(cap for cap, credits in found if credits and cap)
+            result.credits = [name for _, credits in found for name in credits]
+            paragraphs = kept
+    result.body = "\n\n".join(_mend_sentences(paragraphs))
     return result
+
+
+def _mend_sentences(paragraphs: list[str]) -> list[str]:
+    """Rejoin a sentence cut in two by a stray line (a URL, an ad): it continues in lowercase."""
+    while True:
+        groups: list[list[str]] = []
+        for para in paragraphs:
+            if groups and para[:1].islower() and not _TERMINAL.search(groups[-1][-1]):
+                groups[-1].append(para)
+            else:
+                groups.append([para])
+        whole = [parts[0] if len(parts) == 1 else settle(" ".join(parts)) for parts in groups]
+        paragraphs = [p for p in whole if not _is_boilerplate(p)]
+        if len(paragraphs) == len(whole):  # dropping one may bring two halves together again
+            return paragraphs
 
 
 def looks_like_headline(line: str) -> bool:
@@ -228,8 +228,8 @@ def looks_like_headline(line: str) -> bool:
 
 
 def derive_title(body: str, limit: int = 90) -> str:
-    """A title from the lead sentence, cut at a word boundary when longer than ``limit``."""
-    first = body.strip().split("\n\n", 1)[0]
+    """A title from the lead sentence (without its dateline), cut at a word boundary when longer than ``limit``."""
+    first = _DATELINE.sub("", body.strip().split("\n\n", 1)[0])
     sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", first, maxsplit=1)[0].strip()
     if len(sentence) <= limit:
         return sentence.rstrip(".")

@@ -29,6 +29,15 @@ def extension(name: str) -> str:
     return name[dot:] if dot > 0 else ""
 
 
+def _json_lines(text: str) -> bool:
+    """True when the first line is a whole JSON object and the next one starts another."""
+    first, _, rest = text.lstrip().partition("\n")
+    try:
+        return isinstance(json.loads(first), dict) and rest.lstrip()[:1] == "{"
+    except (ValueError, RecursionError):
+        return False
+
+
 def _sniff(head: str) -> str | None:
     text = head.lstrip("\ufeff \t\r\n")
     if _REUTERS.match(text):
@@ -38,26 +47,23 @@ def _sniff(head: str) -> str | None:
     if text[:1] == "[":
         return "json"
     if text[:1] == "{":
-        first, _, rest = text.partition("\n")
-        try:
-            json.loads(first)
-        except ValueError:
-            return "json"  # an object spread over lines
-        return "jsonl" if rest.lstrip()[:1] in ("{", "") else "json"
-    header = text.partition("\n")[0]
-    if _COLUMN.search(header):
-        delimiter = max("\t,;|", key=header.count)
-        if header.count(delimiter) >= 2:
-            return "tsv" if delimiter == "\t" else "csv"
+        return "jsonl" if _json_lines(text) else "json"
+    header = text.partition("\n")[0].strip()
+    delimiter = max("\t,;|", key=header.count)
+    names = [name.strip(' "') for name in header.split(delimiter)]
+    if len(names) >= 2 and all(len(name) <= 30 for name in names) and any(map(_COLUMN.fullmatch, names)):
+        return "tsv" if delimiter == "\t" else "csv"
     return None
 
 
 def detect_format(name: str, head: str) -> str | None:
     """The format of a file called ``name`` that starts with ``head``, or ``None`` if unknown."""
     by_name = EXTENSIONS.get(extension(name))
+    if by_name == "json" and _json_lines(head):
+        return "jsonl"  # JSON Lines saved as .json
+    if by_name == "jsonl" and head.lstrip().partition("\n")[0].strip() in ("{", "["):
+        return "json"  # one document spread over lines, saved as .jsonl
     by_content = _sniff(head)
-    if by_name in ("json", "jsonl") and by_content in ("json", "jsonl"):
-        return by_content  # JSON Lines saved as .json, or one object in a .jsonl file
     if by_name == "text" and by_content in ("reuters", "html"):
         return by_content
     return by_name or by_content

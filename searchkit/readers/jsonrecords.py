@@ -13,10 +13,16 @@ from collections.abc import Iterator
 from ..assemble import RawRecord
 from .source import MAX_ARTICLE_BYTES, Source, map_fields
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18  # characters read at a time; a few chunks are all that is held
 _DECODER = json.JSONDecoder()
 # Keys under which APIs and dumps wrap their list of articles: {"status": "ok", "articles": [...]}.
 _WRAPPERS = ("articles", "items", "results", "data", "docs", "documents", "records", "entries", "news", "posts")
+
+
+def _malformed(error: Exception) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"malformed JSON: {error.msg} column {error.colno}"
+    return "malformed JSON: nested too deeply" if isinstance(error, RecursionError) else f"malformed JSON: {error}"
 
 
 def _record(value, source: Source, number: int, where: str) -> Iterator[RawRecord]:
@@ -41,7 +47,7 @@ def read_jsonl(source: Source) -> Iterator[RawRecord]:
         try:
             value = json.loads(line)
         except (ValueError, RecursionError) as e:
-            source.report.skip(where, "malformed JSON", f"malformed JSON ({getattr(e, 'msg', e)})")
+            source.report.skip(where, "malformed JSON", _malformed(e))
             continue
         yield from _record(value, source, number, where)
 
@@ -89,7 +95,7 @@ class _Stream:
             except json.JSONDecodeError:
                 if self.done:
                     raise
-            if not self.more(max(_CHUNK, len(self.text))):
+            if not self.more(max(_CHUNK, len(self.text) - self.pos)):  # a big value: read as much again
                 raise json.JSONDecodeError("unexpected end of data", self.text, len(self.text))
 
     def where(self) -> int:
@@ -128,8 +134,7 @@ def read_json(source: Source) -> Iterator[RawRecord]:
         except StopIteration:
             return
         except (json.JSONDecodeError, RecursionError) as e:
-            detail = getattr(e, "msg", "nested too deeply")
-            source.report.skip(source.at(stream.where()), "malformed JSON", f"malformed JSON ({detail}); rest of file skipped")
+            source.report.skip(source.at(stream.where()), "malformed JSON", _malformed(e) + "; rest of file")
             return
         number += 1
         yield from _record(value, source, number, source.at(line, number))

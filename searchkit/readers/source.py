@@ -12,6 +12,8 @@ import codecs
 import gzip
 import hashlib
 import io
+import re
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -91,12 +93,15 @@ def _lookup(record: dict, name: str):
     return _lookup({str(k).lower(): v for k, v in inner.items()}, rest) if isinstance(inner, dict) else None
 
 
-def _valid_utf8(data: bytes) -> bool:
+def _utf8(data: bytes) -> bool:
+    """True for UTF-8, also with a few corrupt bytes among many good multi-byte characters."""
     try:
         codecs.getincrementaldecoder("utf-8")().decode(data, final=False)  # a cut-off last character is fine
         return True
     except UnicodeDecodeError:
-        return False
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        return len(re.findall(r"[^\x00-\x7f]", text)) - bad > bad
 
 
 def binary_kind(head: bytes) -> str | None:
@@ -114,7 +119,7 @@ def choose_encoding(head: bytes, declared: str | None = None) -> tuple[str, str]
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name, ""
-    if _valid_utf8(head):
+    if _utf8(head):
         return "utf-8", ""
     if declared:
         try:
@@ -145,8 +150,16 @@ class Source:
         return gzip.open(self.path, "rb") if self.compressed else open(self.path, "rb")
 
     def head(self) -> bytes:
+        """The first bytes, uncompressed; as many as there are when a gzip file is cut short."""
+        pieces: list[bytes] = []
         with self.open() as f:
-            return f.read(HEAD_BYTES)
+            try:
+                while sum(map(len, pieces)) < HEAD_BYTES and (piece := f.read(8192)):
+                    pieces.append(piece)
+            except (EOFError, zlib.error, gzip.BadGzipFile):
+                if not pieces:
+                    raise
+        return b"".join(pieces)[:HEAD_BYTES]
 
     def record_id(self, number: int | None = None) -> str:
         """A stable id for a record that has none of its own: the file's name and path, plus its number."""

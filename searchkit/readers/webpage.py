@@ -72,7 +72,7 @@ def extract_webpage(page: str) -> dict:
     found = {
         "date": next((meta[k] for k in _DATE_META if meta.get(k)), "") or _json_ld_date(tree),
         "url": (canonical[0] if canonical else meta.get("og:url", "")).strip(),
-        "topics": [t for t in (meta.get("article:section"), meta.get("article:tag"), meta.get("keywords")) if t],
+        "topics": ", ".join(t for t in (meta.get("article:section"), meta.get("article:tag"), meta.get("keywords")) if t),
         "caption": _caption(tree),
         "source": meta.get("og:site_name", ""),
     }
