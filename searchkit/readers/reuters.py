@@ -24,9 +24,15 @@ _SIGN_OFF = re.compile(r"\s*\bReuter\s*$", re.I)
 _PARTICLES = frozenset("de da di del der den du la le van von ter al bin".split())
 
 
+_ELEMENTS = {
+    tag: re.compile(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", re.S)
+    for tag in ("DATE", "TOPICS", "PLACES", "PEOPLE", "TEXT", "TITLE", "DATELINE", "BODY")
+}
+
+
 def _element(text: str, tag: str) -> tuple[str, str] | None:
     """``(attributes, content)`` of the first ``<tag ...>...</tag>`` in ``text``."""
-    m = re.search(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", text, re.S)
+    m = _ELEMENTS[tag].search(text)
     return (m[1], m[2]) if m else None
 
 
