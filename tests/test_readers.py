@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchkit.readers import ReadReport, read_articles, read_records
 
@@ -255,3 +257,38 @@ def test_ids_are_stable_across_runs_and_distinct_per_record():
     assert first == [a.id for a in read(DATA)[0]]
     assert len(set(first)) == len(first)
     assert "news-" in " ".join(first)  # a TSV row without id or url: file name, path hash and line
+
+
+def test_raw_records_cross_processes_and_assemble_the_same():
+    import pickle
+
+    from searchkit.assemble import assemble
+
+    records = list(read_records(DATA))
+    assert len(records) == 25
+    for record in records:
+        copy = pickle.loads(pickle.dumps(record))
+        assert assemble(copy) == assemble(record)
+
+
+_VALUES = st.one_of(st.none(), st.text(max_size=50), st.integers(), st.lists(st.text(max_size=10), max_size=3),
+                    st.dictionaries(st.sampled_from(["name", "id"]), st.text(max_size=10), max_size=2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "title", "body", "date", "url", "people", "author", "source",
+                                        "places", "topics", "dateline", "caption"]), _VALUES))
+def test_assemble_never_raises_on_odd_field_values(raw):
+    from searchkit.assemble import RawRecord, assemble
+
+    article = assemble(RawRecord(raw, default_id="x-1", origin="test"))
+    assert article.id and isinstance(article.body, str) and all(isinstance(p, str) for p in article.people)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=300))
+def test_web_page_extraction_never_raises(page):
+    from searchkit.readers.webpage import extract_webpage
+
+    assert isinstance(extract_webpage(f"<html><body><p>{page}</p></body></html>"), dict)
+    assert isinstance(extract_webpage(page), dict)

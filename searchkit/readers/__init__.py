@@ -17,8 +17,9 @@ from pathlib import Path
 
 from ..article import Article
 from ..assemble import RawRecord, assemble
+from ..dates import parse_date
 from .delimited import read_csv, read_tsv
-from .detect import EXTENSIONS, FORMATS, detect_format
+from .detect import EXTENSIONS, FORMATS, detect_format, extension
 from .jsonrecords import read_json, read_jsonl
 from .reuters import read_reuters
 from .source import ReadReport, Source, binary_kind, choose_encoding
@@ -56,7 +57,7 @@ def _read_file(file: Path, format: str | None, fields: dict | None, named: bool,
         report.skip(source.name, "empty file", "empty file")
         return
     if kind := binary_kind(head):
-        if named or EXTENSIONS.get(file.suffix.lower()):
+        if named or EXTENSIONS.get(extension(file.name)):
             report.skip(source.name, "binary file", f"{kind}, not text")
         else:
             report.ignored += 1
@@ -96,8 +97,6 @@ def read_records(
 
 def usable(article: Article, report: ReadReport) -> bool:
     """False (reported) for an article with nothing to index; notes a date that could not be parsed."""
-    from ..dates import parse_date
-
     if article.date_raw and parse_date(article.date_raw) is None:
         report.warn(article.origin, "unparsable date", f"date {article.date_raw[:60]!r} not understood; left empty")
     if not article.title and not article.body:

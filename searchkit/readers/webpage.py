@@ -76,10 +76,13 @@ def extract_webpage(page: str) -> dict:
         "caption": _caption(tree),
         "source": meta.get("og:site_name", ""),
     }
-    doc = trafilatura.bare_extraction(
-        tree, with_metadata=True, include_comments=False, include_images=False, include_tables=True,
-        favor_precision=True,
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            tree, with_metadata=True, include_comments=False, include_images=False, include_tables=True,
+            favor_precision=True,
+        )
+    except Exception:  # a page trafilatura chokes on has no text we can use; the reader reports it
+        doc = None
     if doc is not None:
         title = doc.title or ""
         paragraphs = [p for p in (doc.text or "").split("\n") if p.strip()]
