@@ -53,7 +53,7 @@ class _Ticker:
         now = time.monotonic()
         if now - self.shown >= 0.2:
             self.shown = now
-            line = f"{count:,} articles, {count / max(now - self.start, 1e-9):,.0f}/s"
+            line = f"{count:,} article{'s' * (count != 1)}, {count / max(now - self.start, 1e-9):,.0f}/s"
             self.width = max(self.width, len(line))
             click.echo(f"\r{line:<{self.width}}", nl=False, err=True)
 

@@ -81,7 +81,7 @@ def test_progress_line_on_a_terminal(tmp_path, monkeypatch):
     monkeypatch.setattr("searchkit.cli._on_terminal", lambda: True)
     result = run("index", DATA / "news.csv", "--index", tmp_path / "idx")
     assert result.exit_code == 0
-    assert "\r1 articles, " in result.stderr and "/s" in result.stderr
+    assert "\r1 article, " in result.stderr and "/s" in result.stderr
     assert "\r \r" not in result.stderr and " \rwarning: " in result.stderr  # cleared before the summary
 
 
