@@ -143,6 +143,7 @@ class Source:
         self.fields = fields
         with open(path, "rb") as f:
             self.compressed = f.read(2) == b"\x1f\x8b"
+        self._check_replacements = True  # until one undecodable byte has been reported
         self._id_prefix = f"{path.stem}-{hashlib.sha1(str(path.resolve()).encode('utf-8')).hexdigest()[:8]}"
 
     def open(self) -> BinaryIO:
