@@ -28,7 +28,7 @@ _BOILERPLATE = re.compile(
     rf"|{_SHARE_WORD}(?:(?:\s*[|·•,/]\s*|\s+){_SHARE_WORD})*"
     r"|(?:subscribe|sign up|newsletter|get our|follow us|join our|download our app)\b.{0,120}"
     r"|advertisement|advert|sponsored(?: content)?|ad"
-    r"|(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4}|all rights reserved).{0,150}"
+    r"|(?:©|\(c\)|copyright(?:\s*(?:©|\(c\)))?\s*\d{4}|all rights reserved).{0,150}"
     r")\s*",
     re.IGNORECASE,
 )
@@ -54,7 +54,7 @@ _HYPHEN_PREFIXES = frozenset(
 )
 
 # "HARROWMOUTH, Oct 5 (EPA) - " or "VELGRAD (AP) — ": where and when, before the story starts.
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s+[^-–—()\n]{1,30}?)?(?:\s*\([^)\n]{1,30}\))?\s+[-–—]\s+(?=\S)")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s+[^-–—()\s][^-–—()\n]{0,29}?)?(?:\s*\([^)\n]{1,30}\))?\s+[-–—]\s+(?=\S)")
 
 _TERMINAL = re.compile(r"[.!?…:;][”\"’')\]]*$")
 _LONG_LINE = 120  # longer lines are not hard-wrapped: each is a paragraph of its own

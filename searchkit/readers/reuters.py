@@ -17,23 +17,29 @@ from collections.abc import Iterator
 from ..assemble import RawRecord
 from .source import MAX_ARTICLE_BYTES, Source
 
-_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
-_ITEM = re.compile(r"<D>(.*?)</D>", re.S)
+# Hostile records must not make these backtrack: \b keeps a long run of letters from being
+# tried at every one of its positions, and [^<] stops an unclosed <D> at the next tag.
+_ATTRIBUTE = re.compile(r'\b(\w+)="([^"]*)"')
+_ITEM = re.compile(r"<D>([^<]*)</D>")
 _CONTROL_ENTITY = re.compile(r"&#(?:[0-8]|1[1-9]|2\d|3[01]|127);")
-_SIGN_OFF = re.compile(r"\s*\bReuter\s*$", re.I)
+_SIGN_OFF = re.compile(r"\bReuter$", re.I)
 _PARTICLES = frozenset("de da di del der den du la le van von ter al bin".split())
 
 
-_ELEMENTS = {
-    tag: re.compile(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", re.S)
-    for tag in ("DATE", "TOPICS", "PLACES", "PEOPLE", "TEXT", "TITLE", "DATELINE", "BODY")
+_OPENING = {
+    tag: re.compile(rf"<{tag}\b([^<>]*)>") for tag in ("DATE", "TOPICS", "PLACES", "PEOPLE", "TEXT", "TITLE", "DATELINE", "BODY")
 }
 
 
 def _element(text: str, tag: str) -> tuple[str, str] | None:
-    """``(attributes, content)`` of the first ``<tag ...>...</tag>`` in ``text``."""
-    m = _ELEMENTS[tag].search(text)
-    return (m[1], m[2]) if m else None
+    """``(attributes, content)`` of the first ``<tag ...>...</tag>`` in ``text``.
+
+    The closing tag is found with str.find: a regex ``(.*?)</tag>`` would scan to the
+    end of the record from every unclosed opening tag (quadratic on hostile input).
+    """
+    m = _OPENING[tag].search(text)
+    end = text.find(f"</{tag}>", m.end()) if m else -1
+    return (m[1], text[m.end(): end]) if end >= 0 else None
 
 
 def _content(text: str, tag: str) -> str:
@@ -57,7 +63,7 @@ def person_name(person_id: str) -> str:
 
 def _paragraphs(body: str) -> str:
     """Reuters marks a new paragraph by indenting its first line; make that a blank line."""
-    body = _SIGN_OFF.sub("", body.rstrip())
+    body = _SIGN_OFF.sub("", body.rstrip()).rstrip()
     return re.sub(r"\n(?=[ \t]+\S)", "\n\n", body)
 
 

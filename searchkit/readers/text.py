@@ -15,7 +15,8 @@ from ..assemble import RawRecord
 from ..normalize import looks_like_headline
 from .source import ALIASES, Source, map_fields
 
-_HEADER_LINE = re.compile(r"^\s*([A-Za-z][\w .-]{0,30}?)\s*:\s*(.*?)\s*$")
+_HEADER_LINE = re.compile(r"^\s*([A-Za-z][\w .-]{0,30}?)\s*:(.*)")  # the value is stripped after: a
+# lazy (.*?) before \s*$ would backtrack through every run of spaces (quadratic on hostile lines)
 
 
 def _known_keys(fields: dict[str, str] | None) -> set[str]:
@@ -46,7 +47,7 @@ def _front_matter(lines: list[str]) -> tuple[dict, int] | None:
             header[key] = (header[key] if isinstance(header[key], list) else []) + [_yaml_value(item[1] or item[2])]
         elif m := _HEADER_LINE.match(line):
             key = m[1].lower()
-            header[key] = _yaml_value(m[2]) if m[2] else []
+            header[key] = _yaml_value(m[2].strip()) if m[2].strip() else []
         elif line.strip() and not line.lstrip().startswith("#"):
             return None  # not the simple front matter we read: leave the text as it is
     return None
@@ -56,7 +57,7 @@ def _header_block(lines: list[str], known: set[str]) -> tuple[dict, int]:
     """``Key: value`` lines at the top of the file, for keys that name one of our fields."""
     header, i = {}, 0
     while i < len(lines) and (m := _HEADER_LINE.match(lines[i])) and m[1].lower() in known:
-        header[m[1].lower()] = m[2]
+        header[m[1].lower()] = m[2].strip()
         i += 1
     return header, i
 
