@@ -80,7 +80,7 @@ def assemble(record: RawRecord) -> Article:
         cleaned.credits = credits + cleaned.credits
     title = normalize_line(as_text(raw.get("title"))) or derive_title(cleaned.body)
     date_value = raw.get("date")
-    date_raw = " ".join(as_text(date_value).split())
+    date_raw = normalize_line(as_text(date_value))
     url = normalize_line(as_text(raw.get("url")))
     published = (
         parse_date(date_value if isinstance(date_value, (int, float)) else date_raw)

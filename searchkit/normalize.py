@@ -70,6 +70,8 @@ _SPACES = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _C0_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f]")
+# Half a surrogate pair, as JSON escapes of a cut-off emoji leave ("\ud83d"): it cannot be written as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -106,6 +108,7 @@ def prepare(raw: str) -> str:
 
 def _tidy(text: str) -> str:
     text = _CONTROLS.sub("", text.translate(_INVISIBLE).replace("\u00ad", ""))
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 

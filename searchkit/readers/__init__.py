@@ -22,7 +22,7 @@ from .delimited import read_csv, read_tsv
 from .detect import EXTENSIONS, FORMATS, detect_format, extension
 from .jsonrecords import read_json, read_jsonl
 from .reuters import read_reuters
-from .source import ReadReport, Source, binary_kind, choose_encoding
+from .source import HEAD_BYTES, ReadReport, Source, binary_kind, choose_encoding, display_name
 from .text import read_text
 from .webpage import read_html
 
@@ -43,7 +43,7 @@ def _files(path: Path, report: ReadReport) -> Iterator[tuple[Path, bool]]:
     elif path.exists():
         yield path, True
     else:
-        report.skip(str(path), "not found", "no such file or folder")
+        report.skip(display_name(path), "not found", "no such file or folder")
 
 
 def _read_file(file: Path, format: str | None, fields: dict | None, named: bool, report: ReadReport):
@@ -51,9 +51,9 @@ def _read_file(file: Path, format: str | None, fields: dict | None, named: bool,
         source = Source(file, report, fields)
         head = source.head()
     except (OSError, EOFError, zlib.error) as e:
-        report.skip(str(file), "unreadable file", f"cannot read ({getattr(e, 'strerror', None) or e})")
+        report.skip(display_name(file), "unreadable file", f"cannot read ({getattr(e, 'strerror', None) or e})")
         return
-    if not head.strip():
+    if not head.strip() and len(head) < HEAD_BYTES:  # a longer blank start may still hold articles after it
         report.skip(source.name, "empty file", "empty file")
         return
     if kind := binary_kind(head):

@@ -17,6 +17,9 @@ _CHUNK = 1 << 18  # characters read at a time; a few chunks are all that is held
 _DECODER = json.JSONDecoder()
 # Keys under which APIs and dumps wrap their list of articles: {"status": "ok", "articles": [...]}.
 _WRAPPERS = ("articles", "items", "results", "data", "docs", "documents", "records", "entries", "news", "posts")
+# An article needs a few levels of nesting; a value nested far deeper (which json still parses) would
+# exhaust the stack of the recursive code that reads it later, so such a record is skipped here.
+_MAX_NESTING = 64
 
 
 def _malformed(error: Exception) -> str:
@@ -25,9 +28,22 @@ def _malformed(error: Exception) -> str:
     return "malformed JSON: nested too deeply" if isinstance(error, RecursionError) else f"malformed JSON: {error}"
 
 
+def _too_deep(value) -> bool:
+    """True when ``value`` has more than _MAX_NESTING levels of objects and arrays (checked without recursion)."""
+    level = [value]
+    for _ in range(_MAX_NESTING):
+        level = [v for item in level if isinstance(item, (dict, list)) for v in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return True
+
+
 def _record(value, source: Source, number: int, where: str) -> Iterator[RawRecord]:
     if not isinstance(value, dict):
         source.report.skip(where, "not an article object", f"not a JSON object ({type(value).__name__})")
+        return
+    if _too_deep(value):
+        source.report.skip(where, "malformed JSON", _malformed(RecursionError()))
         return
     raw = map_fields(value, source.fields)
     if not raw.get("body") and not raw.get("title"):

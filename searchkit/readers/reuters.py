@@ -118,11 +118,11 @@ def read_reuters(source: Source) -> Iterator[RawRecord]:
             size += len(line)
         if lines is None:
             continue
-        if "</REUTERS>" in line:
-            yield from _record("".join(lines), source, start, number)
-            lines = None
-        elif size > MAX_ARTICLE_BYTES:
+        if size > MAX_ARTICLE_BYTES:
             source.report.skip(source.at(start), "too large", "record too large for one article")
+            lines = None
+        elif "</REUTERS>" in line:
+            yield from _record("".join(lines), source, start, number)
             lines = None
     if lines is not None:
         cut_short()

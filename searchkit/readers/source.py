@@ -12,6 +12,7 @@ import codecs
 import gzip
 import hashlib
 import io
+import os
 import re
 import zlib
 from collections import Counter
@@ -104,6 +105,11 @@ def _utf8(data: bytes) -> bool:
         return len(re.findall(r"[^\x00-\x7f]", text)) - bad > bad
 
 
+def display_name(path: str | Path) -> str:
+    """A path as text fit to print and store: bytes of a file name that are not UTF-8 become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
 def binary_kind(head: bytes) -> str | None:
     """What a file's first bytes show it to be when it is not text (``None`` for text)."""
     for magic, kind in _BINARY_MAGIC.items():
@@ -138,13 +144,13 @@ class Source:
 
     def __init__(self, path: Path, report: ReadReport, fields: dict[str, str] | None = None):
         self.path = path
-        self.name = str(path)
+        self.name = display_name(path)
         self.report = report
         self.fields = fields
         with open(path, "rb") as f:
             self.compressed = f.read(2) == b"\x1f\x8b"
         self._check_replacements = True  # until one undecodable byte has been reported
-        self._id_prefix = f"{path.stem}-{hashlib.sha1(str(path.resolve()).encode('utf-8')).hexdigest()[:8]}"
+        self._id_prefix = f"{display_name(path.stem)}-{hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:8]}"
 
     def open(self) -> BinaryIO:
         """The file's bytes, uncompressed."""
