@@ -29,10 +29,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-def _read_list(filename: str) -> frozenset[str]:
-    """The entries of a shipped list in searchkit/data (one a line, ``#`` comments), folded."""
+def _read_list(filename: str, *, folded: bool = True) -> frozenset[str]:
+    """The entries of a shipped list in searchkit/data (one a line, ``#`` comments).
+
+    The built lists are stored folded already; ``folded=False`` folds hand-written ones.
+    """
     text = resources.files("searchkit").joinpath("data", filename).read_text(encoding="utf-8")
-    return frozenset(fold(" ".join(line.split())) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    lines = (line.strip() for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(line if folded else fold(" ".join(line.split())) for line in lines if line)
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +54,7 @@ def common_words() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def not_people() -> frozenset[str]:
     """Well-known firms, teams, indexes and places that read like a person's name (folded phrases)."""
-    return _read_list("not_people.txt")
+    return _read_list("not_people.txt", folded=False)
 
 
 def is_common_word(word: str) -> bool:

@@ -96,12 +96,14 @@ def _kind(token: str) -> int:
     return NAME
 
 
+@lru_cache(maxsize=1 << 14)
 def _bare(word: str) -> str:
     """A word folded, without surrounding punctuation or a possessive: ``"Capital’s," -> "capital"``."""
     f = fold(word).strip(".,;:!?“”\"'()[]")
     return f[:-2] if f.endswith("'s") else f
 
 
+@lru_cache(maxsize=1 << 14)
 def _role(word: str) -> int:
     """2 for a word only people are ("spokesman"), 1 for one firms can be too ("owner"), else 0."""
     b = _bare(word)
@@ -112,31 +114,21 @@ def _role(word: str) -> int:
     return 1 if b in nm.SHARED_ROLES else 2
 
 
-@dataclass
 class _Segment:
     """A candidate: consecutive name tokens (with particles and initials) from one run."""
 
-    starts: list[int]  # where each token starts in the text
-    tokens: list[str]
-    kinds: list[int]
-    role_before: bool = False  # a title or role in the same run ("Minister Sergei Lavrov")
+    __slots__ = ("starts", "tokens", "kinds", "role_before", "start", "end", "keys", "name_count")
 
-    @property
-    def start(self) -> int:
-        return self.starts[0]
-
-    @property
-    def end(self) -> int:
-        return self.starts[-1] + len(self.tokens[-1])
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """Folded tokens that identify the person: names and particles, not initials or Jr."""
-        return tuple(fold(t) for t, k in zip(self.tokens, self.kinds) if k in (NAME, PARTICLE, MONTH))
-
-    @property
-    def name_count(self) -> int:
-        return sum(k in (NAME, MONTH) for k in self.kinds)
+    def __init__(self, starts: list[int], tokens: list[str], kinds: list[int], role_before: bool = False):
+        self.starts = starts  # where each token starts in the text
+        self.tokens = tokens
+        self.kinds = kinds
+        self.role_before = role_before  # a title or role in the same run ("Minister Sergei Lavrov")
+        self.start = starts[0]
+        self.end = starts[-1] + len(tokens[-1])
+        # Folded tokens that identify the person: names and particles, not initials or Jr.
+        self.keys = tuple(fold(t) for t, k in zip(tokens, kinds) if k == NAME or k == PARTICLE or k == MONTH)
+        self.name_count = sum(k == NAME or k == MONTH for k in kinds)
 
     @property
     def text(self) -> str:
@@ -147,6 +139,11 @@ def _segments(text: str):
     """Yield (segment, is_caps) for every run of capitalised words in ``text``."""
     for m in _RUN.finditer(text):
         run, base, pos = m.group(), m.start(), 0
+        if " " not in run and "\n" not in run:  # most runs are one word: a sentence's first, or a surname
+            k = _kind(run)
+            if k in (NAME, MONTH, CAPS):
+                yield _Segment([base], [run], [k]), k == CAPS
+            continue
         toks, kinds, starts = [], [], []
         for tok in run.split():
             pos = run.index(tok, pos)
@@ -225,10 +222,10 @@ def _evidence(text: str, seg: _Segment) -> _Evidence:
     after = text[seg.end: seg.end + 100]
 
     b = before.rstrip()
-    low = b.lower()
-    if low.endswith(nm.CREDIT_CUES) or re.search(r"(?:^|\n)\s*by$", low):
+    tail = b[-24:].lower()
+    if tail.endswith(nm.CREDIT_CUES) or (tail.endswith("by") and re.search(r"(?:^|\n)\s*by$", tail)):
         ev.credit = True
-    words = b.split()
+    words = b.rsplit(None, 2)
     prev = words[-1] if words else ""
     if b.endswith(","):
         _mark(ev, _clause_role(_CLAUSE_END.split(b[:-1])[-1].split()))
