@@ -69,6 +69,19 @@ def is_given_name(word: str) -> bool:
     return f in names or ("-" in f and f.split("-", 1)[0] in names)
 
 
+# Common Chinese, Korean and Vietnamese family names, which come first: "Zhou Lanfang",
+# "Choi Min-seo", "Nguyen Thi Lan". Before a given name they mark a person as a given name does.
+FAMILY_FIRST = _words("""
+    wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo lin gao luo zheng liang xie
+    tang feng deng cao peng zeng xiao tian dong pan yuan cai jiang du ye cheng wei su lu ding ren
+    shen yao xi fang jin qian tan shi mao qin meng bai qiu xiong jia hou lei long duan hao kong shao
+    wan qian yin lai gong wen
+    kim lee park choi jung jeong kang cho yoon jang lim han oh seo shin kwon hwang ahn song yoo hong
+    jeon ko moon son bae baek heo nam sim noh ha kwak sung cha joo woo min ryu na jin ji eom chae won
+    chun bang
+    nguyen tran le pham hoang huynh phan vu vo dang bui ngo duong ly trinh dinh
+""")
+
 # Titles and roles: before a name they mark it as a person's ("Foreign Minister Sergei Lavrov",
 # "spokesman Dmitry Peskov", "its founder, Guo Tianming"); they are never part of the name.
 ROLES = _words("""

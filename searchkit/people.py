@@ -294,7 +294,7 @@ def _names(seg: _Segment) -> list[str]:
 
 
 def _first_name_is_given(seg: _Segment) -> bool:
-    """Does the candidate open with initials or a given name that is not just a word of a phrase?
+    """Does the candidate open with initials, an East Asian family name, or a given name?
 
     A given name that is also a common word ("Crystal", "Will") only counts when the rest is not
     made of common words too: "Grace Kelly" yes, "Crystal Palace" and "Will Rates Rise" no.
@@ -302,6 +302,8 @@ def _first_name_is_given(seg: _Segment) -> bool:
     if seg.kinds[0] == INITIAL:
         return True  # "J. R. Whitcombe"
     first, *rest = _names(seg)
+    if fold(first) in nm.FAMILY_FIRST and rest and not nm.is_common_word(rest[0]):
+        return True  # "Zhou Lanfang", "Choi Min-seo"
     if not nm.is_given_name(first):
         return False
     return not (nm.is_common_word(first) and any(nm.is_common_word(w) for w in rest))
@@ -409,14 +411,10 @@ def _accept_by_lists(text: str, candidates: list[_Candidate]) -> None:
             for one, other in ((a, b), (b, a)):
                 if other.ev.veto and not one.ev.strong:
                     one.accepted = False
-    changed = True
-    while changed:
-        changed = False
-        for a, b in listed:
-            if a.accepted != b.accepted:
-                pending = b if a.accepted else a
-                if not (pending.ev.veto or pending.ev.soft_veto or pending.ev.credit):
-                    pending.accepted = changed = True
+    # One pass each way carries acceptance along a whole list, however long.
+    for one, other in [(b, a) for a, b in listed] + [(a, b) for a, b in reversed(listed)]:
+        if other.accepted and not one.accepted and not (one.ev.veto or one.ev.soft_veto or one.ev.credit):
+            one.accepted = True
 
 
 @dataclass
@@ -424,21 +422,30 @@ class _Person:
     name: str
     keys: tuple[str, ...]
     first: int
-    variants: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def _resolve(candidates: list[_Candidate], lone: list[_Segment], caps: list[_Segment]) -> list[str]:
     """Merge variants into people and order them by their first mention of any kind."""
-    accepted = [c.seg for c in candidates if c.accepted]
+    # Candidates with no sign of their own can still be a mention of an accepted name.
+    usable = [(c.seg, c.accepted) for c in candidates if c.accepted or not (c.ev.veto or c.ev.credit)]
     people: list[_Person] = []
+    # Every form a longer name can be shortened to: its suffixes ("Montoya Herrera",
+    # "Van der Sande") and its first and last name ("Dmitri Sorokin" of "Dmitri A. Sorokin").
+    forms: dict[tuple, list[_Person]] = {}
     # Longest forms first, so "Isabel Montoya Herrera" exists before "Montoya Herrera" joins it.
-    for seg in sorted(accepted, key=lambda s: (-len(s.keys), s.start)):
+    for seg, accepted in sorted(usable, key=lambda u: (-len(u[0].keys), u[0].start)):
         keys = seg.keys
-        matches = [p for p in people if any(_variant_of(keys, v) for v in p.variants)]
-        if len(matches) == 1:
-            matches[0].first = min(matches[0].first, seg.start)
-        elif not matches:
-            people.append(_Person(seg.text, keys, seg.start, [keys]))
+        owners = forms.get(keys, []) + [p for p in forms.get(("first+last", keys[0], keys[-1]), [])
+                                        if len(p.keys) > len(keys)]
+        owners = list({id(p): p for p in owners}.values())
+        if len(owners) == 1:
+            owners[0].first = min(owners[0].first, seg.start)
+        elif not owners and accepted:
+            person = _Person(seg.text, keys, seg.start)
+            people.append(person)
+            for i in range(len(keys)):
+                forms.setdefault(keys[i:], []).append(person)
+            forms.setdefault(("first+last", keys[0], keys[-1]), []).append(person)
     by_word: dict[str, list[_Person]] = {}
     for p in people:
         for word in set(p.keys) - nm.PARTICLES:
@@ -484,6 +491,17 @@ class PeopleScore:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def report(self) -> str:
+        """The scores, then every miss and false hit, one a line."""
+        lines = [
+            f"{self.articles} articles: {self.true_positives} names found right, "
+            f"{self.false_positives} false hits, {self.false_negatives} misses",
+            f"precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}",
+        ]
+        lines += [f"miss       {rid}: {name}" for rid, name in self.misses]
+        lines += [f"false hit  {rid}: {name}" for rid, name in self.false_hits]
+        return "\n".join(lines)
+
 
 def evaluate_people(gold_path: str | Path) -> PeopleScore:
     """Score :func:`extract_people` on a JSON Lines file of ``{"id", "text", "people"}`` records.
@@ -493,17 +511,19 @@ def evaluate_people(gold_path: str | Path) -> PeopleScore:
     """
     score = PeopleScore()
     path = Path(gold_path)
-    with path.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-                text, gold = record["text"], set(record["people"])
+                text, gold = record["text"], record["people"]
+                if not isinstance(text, str) or not isinstance(gold, list):
+                    raise TypeError("text must be a string and people a list")
             except (json.JSONDecodeError, KeyError, TypeError) as e:
                 raise ValueError(f"{path}:{n}: not a gold record with text and people ({e})") from None
             rid = str(record.get("id", n))
-            found = set(extract_people(text))
+            found, gold = set(extract_people(text)), set(map(str, gold))
             score.articles += 1
             score.true_positives += len(found & gold)
             score.false_positives += len(found - gold)
