@@ -83,8 +83,8 @@ def _kind(token: str) -> int:
     if len(token) == 1 or _INITIALS_RX.fullmatch(token):
         return STOP if f in ("a", "i") else INITIAL
     bare = f.rstrip(".")
-    if bare in nm.ROLES:
-        return ROLE
+    if bare in nm.ROLES or ("-" in token and token.split("-", 1)[1].islower() and f.split("-", 1)[0] in nm.ROLES):
+        return ROLE  # also "President-elect", "Vice-chancellor"
     if bare in nm.STOPWORDS:
         return STOP
     if "-" in f and f.rsplit("-", 1)[1] in nm.ADJECTIVE_ENDINGS:
@@ -159,7 +159,8 @@ def _cut(toks: list[str], kinds: list[int], starts: list[int]):
 
     def make(piece: list[int], role_before: bool):
         while piece and kinds[piece[-1]] in (INITIAL, PARTICLE):
-            piece.pop()  # "Plan B." is not a name with an initial
+            if "." not in toks[piece.pop()]:
+                return None  # "Model Y", "Plan B": a thing's designation, not a name
         if piece:
             return _Segment([starts[i] for i in piece], [toks[i] for i in piece], [kinds[i] for i in piece], role_before)
         return None
@@ -285,6 +286,8 @@ def _rule_out(seg: _Segment, ev: _Evidence) -> None:
         ev.veto = True
     elif any(w in nm.WEAK_ORG_WORDS for w in names_only[1:]):
         ev.soft_veto = True
+    elif all(nm.is_common_word(w) and not nm.is_given_name(w) and w not in nm.FAMILY_FIRST for w in names_only):
+        ev.veto = True  # only everyday words: "Network Rail", a title-case headline's "Unveils Plan"
     if len(names_only) > 5:
         ev.veto = True  # a title-case headline, not a name
 

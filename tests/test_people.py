@@ -131,6 +131,12 @@ def test_a_given_name_that_is_a_common_word_needs_more_than_a_capital():
     assert extract_people("June Ashworth, who sells trees, was busy in June.") == ["June Ashworth"]
 
 
+def test_title_case_headlines_and_designations_are_not_names():
+    assert extract_people("Velgrad Mayor Unveils Plan To Ban Cars From Old Town") == []
+    assert extract_people("Tesla Model Y sales rose, and Network Rail said trains were late.") == []
+    assert extract_people("Sources close to President-elect Maren Solvik said she would.") == ["Maren Solvik"]
+
+
 def test_empty_and_nameless_text():
     assert extract_people("") == []
     assert extract_people("prices rose again on monday, officials said.") == []
