@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> None:
         f"# {args.words.name}). Built by scripts/build_names.py; licence: see NOTICE.txt.",
     ], words)
     if WORDS_COPYRIGHT.exists():
-        (args.out / "common_words.COPYRIGHT.txt").write_text(WORDS_COPYRIGHT.read_text(encoding="utf-8"), encoding="utf-8")
+        notice = WORDS_COPYRIGHT.read_text(encoding="utf-8")
+        (args.out / "common_words.COPYRIGHT.txt").write_text(notice, encoding="utf-8")
 
 
 if __name__ == "__main__":

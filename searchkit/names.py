@@ -169,7 +169,10 @@ STOPWORDS = _words("""
 NAME_MONTHS = _words("april may june august jan sun")
 
 # Lowercase particles inside a name ("Lotte van der Sande", "Mohammed bin Salman").
-PARTICLES = _words("van von der den de del della degli di da das dos do du des la le lo ter ten te zu zum bin bint ibn ben al el y e af av op")
+PARTICLES = _words("""
+    van von der den de del della degli di da das dos do du des la le lo ter ten te zu zum bin bint ibn ben
+    al el y e af av op
+""")
 
 # First words of places and named events: "San Francisco", "Port Elizabeth", "Storm Elske".
 PLACE_PREFIXES = _words("""
@@ -213,7 +216,10 @@ ORG_WORDS = _words("""
 
 # Organisation or place words that are also surnames ("Park", "Hall", "Price"): they count
 # against a name only when nothing else marks the phrase as a person.
-WEAK_ORG_WORDS = _words("park hall hill field fields house court lake ford gates wood marsh villa end holland power east west north south")
+WEAK_ORG_WORDS = _words("""
+    park hall hill field fields house court lake ford gates wood marsh villa end holland power
+    east west north south
+""")
 
 # Nouns that, straight after a capitalised phrase, make it a modifier rather than a person:
 # "Charles de Gaulle airport", "Crystal Palace fans".

@@ -56,7 +56,8 @@ def _char_class(test) -> str:
 _U = _char_class(str.isupper)
 _L = _char_class(str.isalpha) + "\u0300-\u036f"  # letters, and combining accents left after NFC
 _WORD = rf"[{_U}][{_L}]*(?:['’][{_U}][{_L}]*)*(?:-[{_L}]+)*"  # O’Callaghan-Reyes, Seo-yeon
-_ABBR = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Lt|Col|Capt|Cmdr|Adm|Sgt|Cpl|Maj|Sen|Rep|Gov|Rev|Hon|Fr|Jr|Sr|St|Mt|Ft|Pres|Supt|Insp|Det|Amb)\."
+_ABBR = (r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Lt|Col|Capt|Cmdr|Adm|Sgt|Cpl|Maj|Sen|Rep|Gov|Rev|Hon|Fr|Jr|Sr|St|Mt|Ft"
+         r"|Pres|Supt|Insp|Det|Amb)\.")
 _INITIALS = rf"[{_U}]\.(?:-?[{_U}]\.)*"  # J. / T.J. / J.-P.
 _PREFIXED = rf"(?:al|el|ad|ud|ul|as|ash|at|az|d|l)['’-][{_U}][{_L}]*(?:-[{_L}]+)*"  # el-Masri
 _PARTICLE = "(?:" + "|".join(sorted(nm.PARTICLES, key=len, reverse=True)) + ")"
@@ -69,12 +70,13 @@ _CLAUSE_END = re.compile(r"[.;:!?“”\"()\[\]]|,")
 # How an aside about a person opens: ", a fire ecologist", ", former deputy first minister".
 _ASIDE_OPENERS = frozenset("a an the his her their its our one former then now also currently".split())
 
-# Token kinds.
+# Token kinds. MONTH is a date that is also a given name ("June", "Jan"): a name only before another.
 NAME, PARTICLE, INITIAL, SUFFIX, ROLE, STOP, CAPS, MONTH = range(8)
 
 
 @lru_cache(maxsize=1 << 15)
 def _kind(token: str) -> int:
+    """What one token of a run is: a name word, a particle, an initial, a role, a stop word..."""
     f = fold(token)
     if token[0].islower():
         return PARTICLE if f in nm.PARTICLES else NAME
@@ -162,7 +164,8 @@ def _cut(toks: list[str], kinds: list[int], starts: list[int]):
             if "." not in toks[piece.pop()]:
                 return None  # "Model Y", "Plan B": a thing's designation, not a name
         if piece:
-            return _Segment([starts[i] for i in piece], [toks[i] for i in piece], [kinds[i] for i in piece], role_before)
+            return _Segment([starts[i] for i in piece], [toks[i] for i in piece],
+                            [kinds[i] for i in piece], role_before)
         return None
 
     last = len(toks) - 1
@@ -196,6 +199,13 @@ class _Evidence:
     veto: bool = False  # organisation, place, nationality, or a modifier of a noun
     soft_veto: bool = False  # "the ...", "in ...", a word like Park or Hall: needs strong evidence
     credit: bool = False  # a photo credit or reporting line
+
+
+@dataclass
+class _Candidate:
+    seg: _Segment
+    ev: _Evidence
+    accepted: bool = False
 
 
 def _mark(ev: _Evidence, level: int) -> None:
@@ -271,10 +281,14 @@ def _evidence(text: str, seg: _Segment) -> _Evidence:
     return ev
 
 
+def _names(seg: _Segment) -> list[str]:
+    return [t for t, k in zip(seg.tokens, seg.kinds) if k in (NAME, MONTH)]
+
+
 def _rule_out(seg: _Segment, ev: _Evidence) -> None:
     """Set the vetoes that come from the candidate's own words."""
     keys = seg.keys
-    names_only = [fold(t) for t, k in zip(seg.tokens, seg.kinds) if k in (NAME, MONTH)]
+    names_only = [fold(t) for t in _names(seg)]
     if not names_only:
         ev.veto = True
         return
@@ -290,10 +304,6 @@ def _rule_out(seg: _Segment, ev: _Evidence) -> None:
         ev.veto = True  # only everyday words: "Network Rail", a title-case headline's "Unveils Plan"
     if len(names_only) > 5:
         ev.veto = True  # a title-case headline, not a name
-
-
-def _names(seg: _Segment) -> list[str]:
-    return [t for t, k in zip(seg.tokens, seg.kinds) if k in (NAME, MONTH)]
 
 
 def _first_name_is_given(seg: _Segment) -> bool:
@@ -318,13 +328,6 @@ def _plain_words(seg: _Segment) -> bool:
     return nm.is_common_word(first) and not nm.is_given_name(first)
 
 
-@dataclass
-class _Candidate:
-    seg: _Segment
-    ev: _Evidence
-    accepted: bool = False
-
-
 def _drop_leading_noun(seg: _Segment) -> _Segment:
     """Drop a capitalised noun that opens a sentence before a given name: "Forecaster Luis Camacho".
 
@@ -343,15 +346,6 @@ def _drop_leading_noun(seg: _Segment) -> _Segment:
 
 def _is_full(seg: _Segment) -> bool:
     return seg.name_count >= 2 or (seg.name_count == 1 and INITIAL in seg.kinds[:1])
-
-
-def _variant_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    """``Montoya Herrera`` of ``Isabel Montoya Herrera``; ``Dmitri Sorokin`` of ``Dmitri A. Sorokin``."""
-    if short == long:
-        return True
-    if len(short) >= len(long):
-        return False
-    return long[-len(short):] == short or (short[0] == long[0] and short[-1] == long[-1])
 
 
 def extract_people(text: str) -> list[str]:
@@ -379,7 +373,7 @@ def extract_people(text: str) -> list[str]:
         ev = c.ev
         if ev.veto or ev.credit:
             continue
-        if ev.strong or (not ev.soft_veto and (_first_name_is_given(c.seg) or ev.weak and not _plain_words(c.seg))):
+        if ev.strong or (not ev.soft_veto and (_first_name_is_given(c.seg) or (ev.weak and not _plain_words(c.seg)))):
             c.accepted = True
     _accept_by_lone_mentions(text, candidates, lone)
     _accept_by_lists(text, candidates)
