@@ -194,5 +194,20 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path) -> None:
         click.echo(click.style(f"   id: {hit.id}  score: {hit.score:.2f}", dim=True) + "\n")
 
 
+@main.command("eval-people")
+@click.argument("gold", type=click.Path(path_type=Path))
+def eval_people(gold: Path) -> None:
+    """Score people extraction on GOLD, JSON Lines of {"id", "text", "people"}: precision, recall, F1."""
+    from .people import evaluate_people
+
+    try:
+        score = evaluate_people(gold)
+    except OSError as e:
+        raise UsageProblem(f"cannot read {gold}: {e.strerror or e}") from None
+    except ValueError as e:
+        raise UsageProblem(str(e)) from None
+    click.echo(score.report())
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
