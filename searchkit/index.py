@@ -13,7 +13,6 @@ searcher of an older generation of the index is closed instead of being reused.
 from __future__ import annotations
 
 import heapq
-import math
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -30,7 +29,7 @@ from .article import Article
 from .errors import IndexNotFoundError, SearchkitError
 from .query import SORTS, filter_query, parse_query
 from .ranking import weighting
-from .results import Highlighter, Hit, Results
+from .results import Highlighter, Hit, Results, word_splitter
 from .schema import make_schema
 from .writer import AddReport, write_articles
 
@@ -80,16 +79,16 @@ class _SearcherPool:
 
 
 class _RankedCollector(TopCollector):
-    """The top N hits in one of the :data:`searchkit.query.SORTS` orders.
+    """The top N hits in one of the :data:`searchkit.query.SORTS` orders, in a heap.
 
     Relevance ties go to the newer article; date orders break ties by score; undated
-    articles come last. Unlike Whoosh's sorting collector this keeps only N hits in a
-    heap, and for relevance it keeps Whoosh's skipping of postings blocks that cannot
-    make the top N.
+    articles come last. Whoosh's skipping of postings blocks that cannot make the top N
+    is off: the exact total needs every match visited anyway, and counting them in a
+    second pass cost twice what the skipping saved (benchmarks/search_latency.py).
     """
 
     def __init__(self, limit: int, sort: str):
-        super().__init__(limit=limit, usequality=sort == "relevance")
+        super().__init__(limit=limit, usequality=False)
         self.sort = sort
 
     def prepare(self, top_searcher, q, context):
@@ -110,18 +109,13 @@ class _RankedCollector(TopCollector):
         full = len(items) >= self.limit
         by_score = self.sort == "relevance"
         if by_score and full and score < items[0][0]:
-            return 0
+            return 0  # the date is looked up only for hits that may make the page
         day = self._date_key(global_docnum)
         key = (score, day, -global_docnum) if by_score else (day, score, -global_docnum)
         if not full:
             heapq.heappush(items, key)
         elif key > items[0]:
             heapq.heapreplace(items, key)
-        else:
-            return 0
-        if by_score and len(items) >= self.limit:
-            # A block whose best score only ties the weakest hit kept may still win on date.
-            self.minscore = math.nextafter(items[0][0], -math.inf)
         return 0 - score
 
     def ranked(self) -> list[tuple[int, float]]:
@@ -167,6 +161,7 @@ class Index:
         self._schema = ix.schema
         self._searchers = _SearcherPool(ix)
         self._stems: dict[str, str] = {}
+        self._words = word_splitter(self._schema["body_exact"].analyzer)
         self._writing = threading.Lock()  # Whoosh allows one writer: threads of this Index take turns
 
     @classmethod
@@ -308,7 +303,7 @@ class Index:
 
     def _highlighter(self, q, searcher) -> Highlighter:
         schema = self._schema
-        return Highlighter(q, searcher.reader(), schema["body_exact"].analyzer, self._stemmer(schema["body"].analyzer))
+        return Highlighter(q, searcher.reader(), self._words, self._stemmer(schema["body"].analyzer))
 
     def _stemmer(self, analyzer):
         cache = self._stems

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from whoosh import query as wq
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 
 SNIPPET_CHARS = 240
 _SPACES = re.compile(r"\s+")
@@ -104,16 +105,37 @@ class _Wanted:
 _STEMMED, _EXACT = {"body"}, {"body_exact", "people"}
 
 
+Words = Callable[[str], list[tuple[str, int, int]]]
+
+
+def word_splitter(analyzer) -> Words:
+    """A function giving (folded word, start, end) for each word of a text, as ``analyzer`` does.
+
+    Snippets split every body they show, so for the usual analyzer (a regex tokenizer,
+    then lowercasing and charset folding) the same steps run directly, about twice as
+    fast as Whoosh's token stream; any other analyzer is run as it is.
+    """
+    tokenizer, *filters = getattr(analyzer, "items", [analyzer])
+    if (
+        isinstance(tokenizer, RegexTokenizer)
+        and not tokenizer.gaps
+        and [type(f) for f in filters] == [LowercaseFilter, CharsetFilter]
+    ):
+        finditer, charmap = tokenizer.expression.finditer, filters[1].charmap
+        return lambda text: [(m[0].lower().translate(charmap), m.start(), m.end()) for m in finditer(text)]
+    return lambda text: [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+
+
 class Highlighter:
     """Finds what a query matched in article bodies and cuts the best passage. One per search.
 
     ``reader`` expands prefix, wildcard and fuzzy terms into the words they matched;
-    ``word_analyzer`` splits a body into folded words with their character offsets;
+    ``words`` splits a body into folded words with their offsets (see :func:`word_splitter`);
     ``stem`` gives a folded word's stem ("" for a stopword), as the stemmed body field has it.
     """
 
-    def __init__(self, q: wq.Query, reader, word_analyzer, stem):
-        self._analyzer = word_analyzer
+    def __init__(self, q: wq.Query, reader, words: Words, stem: Callable[[str], str]):
+        self._words = words
         self._stem = stem
         self._wanted = _Wanted()
         self._collect(q, reader)
@@ -148,7 +170,7 @@ class Highlighter:
         wanted = self._wanted
         if not (wanted.stems or wanted.words or wanted.phrases):
             return []
-        tokens = [(t.text, t.startchar, t.endchar) for t in self._analyzer(body, chars=True)]
+        tokens = self._words(body)
         stems = [self._stem(text) for text, _, _ in tokens] if wanted.stems or wanted.phrases else []
         spans = [
             (start, end, text)

@@ -195,3 +195,17 @@ def test_results_report_total_and_time(news):
     results = news.search("harbour", limit=1)
     assert len(results) == 1 and results.total > 1
     assert results.took_ms > 0
+
+
+def test_letters_english_news_spells_with_two_are_also_searched_respelled(tmp_path):
+    from searchkit import Index
+
+    with Index.create(tmp_path / "idx") as index:
+        index.add([
+            {"id": "en", "title": "Mueller and Lukashenko meet", "body": "Gerd Mueller met Alexander Lukashenko."},
+            {"id": "de", "title": "Müller trifft Lukašenko", "body": "Gerd Müller traf Aljaksandr Lukašenko."},
+        ])
+        assert found(index, "Müller") == found(index, "Lukašenko") == {"en", "de"}
+        assert found(index, '"gerd müller"') == {"en", "de"}
+        assert found(index, "Lukaš*") == {"en", "de"}
+        assert found(index, "muller") == {"de"}  # plain folding: ü is u

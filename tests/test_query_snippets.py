@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchkit.results import word_splitter
+
 from newsroom import news  # noqa: F401 (fixture)
 
 
@@ -74,3 +79,15 @@ def test_offsets_index_the_plain_snippet(news):
 def test_no_snippets_when_not_wanted(news):
     hit = first(news, "harbour", snippets=False)
     assert hit.snippet == "" and hit.highlights == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZé Łß’'.-İı\u0301 ,x9\n"), max_size=40) | st.text(max_size=40))
+def test_fast_word_splitter_agrees_with_the_analyzer(text):
+    from whoosh.analysis import StemmingAnalyzer
+
+    from searchkit.schema import exact_analyzer
+
+    for analyzer in (exact_analyzer(), StemmingAnalyzer()):  # the fast path, and the fallback
+        expected = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+        assert word_splitter(analyzer)(text) == expected
