@@ -343,24 +343,26 @@ class Index:
         with self._searchers.lease() as s:
             reader = s.reader()
             articles = reader.doc_count()
-            first = last = None
-            undated = 0
-            if reader.has_column("date"):
-                column = reader.column_reader("date", translate=False)
-                missing = reader.schema["date"].default
-                values = [column[d] for d in reader.all_doc_ids()]
-                dated = [v for v in values if v != missing]
-                undated = len(values) - len(dated)
-                if dated:
-                    to_date = lambda v: reader.schema["date"].from_column_value(v).date()  # noqa: E731
-                    first, last = to_date(min(dated)), to_date(max(dated))
-            else:
-                undated = articles
+            first, last, undated = self._date_span(reader)
             names = reader.field_terms("person") if "person" in reader.schema else ()
             counts = [(name, self._live_count(reader, name)) for name in names]
         people = sorted(((n, c) for n, c in counts if c), key=lambda nc: (-nc[1], nc[0]))[:top_people]
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return IndexStats(articles, first, last, undated, people, size, str(self.path))
+
+    @staticmethod
+    def _date_span(reader) -> tuple[date | None, date | None, int]:
+        """The first and last date of the live articles, and how many have none."""
+        if not reader.has_column("date"):
+            return None, None, reader.doc_count()
+        field = reader.schema["date"]
+        column = reader.column_reader("date", translate=False)
+        values = [column[d] for d in reader.all_doc_ids()]
+        dated = [v for v in values if v != field.default]
+        if not dated:
+            return None, None, len(values)
+        first, last = (field.from_column_value(v).date() for v in (min(dated), max(dated)))
+        return first, last, len(values) - len(dated)
 
     @staticmethod
     def _live_count(reader, name) -> int:

@@ -120,10 +120,13 @@ def date_bound(value: date | str | None, *, name: str, end: bool) -> date | None
     return last if end else first
 
 
+def _midnight(day: date | None) -> datetime | None:
+    return datetime(day.year, day.month, day.day) if day else None
+
+
 def _date_range(start: date | None, end: date | None) -> wq.Query:
     # Dates are indexed at midnight, so an inclusive range of midnights covers whole days.
-    to_dt = lambda d: datetime(d.year, d.month, d.day) if d else None  # noqa: E731
-    return wq.DateRange("date", to_dt(start), to_dt(end))
+    return wq.DateRange("date", _midnight(start), _midnight(end))
 
 
 # ---- spellings --------------------------------------------------------------------------------

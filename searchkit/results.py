@@ -171,7 +171,8 @@ class Highlighter:
         if not (wanted.stems or wanted.words or wanted.phrases):
             return []
         tokens = self._words(body)
-        stems = [self._stem(text) for text, _, _ in tokens] if wanted.stems or wanted.phrases else []
+        need_stems = wanted.stems or any(stemmed for stemmed, _, _ in wanted.phrases)
+        stems = [self._stem(text) for text, _, _ in tokens] if need_stems else []
         spans = [
             (start, end, text)
             for i, (text, start, end) in enumerate(tokens)

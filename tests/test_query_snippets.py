@@ -30,6 +30,10 @@ def test_phrase_marks_only_the_phrase(news):
     assert marked(hit) == ["sea defence wall"]
 
 
+def test_hyphenated_word_is_marked_whole(news):
+    assert marked(first(news, "post-Soviet")) == ["post-Soviet"]
+
+
 def test_prefix_and_fuzzy_mark_the_words_they_matched(news):
     lavrov = news.get("kremlin-lavrov").body
     hit = next(h for h in news.search("lukash*") if h.id == "kremlin-lavrov")
