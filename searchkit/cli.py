@@ -164,34 +164,133 @@ def _highlight(snippet: str, spans) -> str:
     return "".join(out)
 
 
+def _echo_json(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _print_results(results) -> None:
+    if results.fallback:
+        click.echo("No article has all of the words; showing the articles that have some of them.")
+    if not results.total:
+        click.echo(f"No results for {results.query!r}.")
+        return
+    shown = f", page {results.page} of {results.pages}" if results.pages > 1 else ""
+    plural = "s" * (results.total != 1)
+    click.echo(f"{results.total} result{plural} for {results.query!r} ({results.took_ms:.1f} ms{shown})\n")
+    if not results.hits:
+        click.echo(f"Page {results.page} is past the end: the last page is {results.pages}.")
+    for hit in results:
+        click.echo(click.style(f"{hit.rank}. {hit.title}", bold=True))
+        day = hit.date.isoformat() if hit.date else ""
+        meta = " · ".join(x for x in (day, hit.source, ", ".join(hit.people)) if x)
+        if meta:
+            click.echo(f"   {meta}")
+        if hit.snippet:
+            click.echo(f"   {_highlight(hit.snippet, hit.highlights)}")
+        click.echo(click.style(f"   id: {hit.id}  score: {hit.score:.2f}", dim=True) + "\n")
+
+
 @main.command()
 @click.argument("query")
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1), help="Hits to show.")
+@click.option("--any", "any_terms", is_flag=True, help="Rank articles with any of the words, not only all of them.")
+@click.option("--person", "people", multiple=True, metavar="NAME",
+              help="Only articles naming this person (a surname is enough). Repeat to require several.")
+@click.option("--since", metavar="DATE", help="Only articles from DATE on: 2020, 2020-08 or 2020-08-19.")
+@click.option("--until", metavar="DATE", help="Only articles up to DATE, inclusive: 2020, 2020-08 or 2020-08-19.")
+@click.option("--source", metavar="NAME", help="Only articles from this source (a word of its name is enough).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
+              show_default=True, help="Order of the hits; relevance ties go to the newer article.")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1), help="Hits per page.")
+@click.option("--page", "-p", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as one JSON object.")
 @_index_option
-def search(query: str, limit: int, as_json: bool, index_dir: Path) -> None:
-    """Ranked search for QUERY; "quoted phrases" match exactly."""
+def search(query: str, as_json: bool, index_dir: Path, **options) -> None:
+    """Search for QUERY: all words required, "quoted phrases" exact (see README, Query language)."""
     from .errors import QueryError
 
     with _open_for_search(index_dir) as index:
         try:
-            results = index.search(query, limit=limit)
+            results = index.search(query, **options)
         except QueryError as e:
             raise UsageProblem(str(e)) from None
     if as_json:
-        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        _echo_json(results.to_dict())
+    else:
+        _print_results(results)
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
+@_index_option
+def show(article_id: str, as_json: bool, index_dir: Path) -> None:
+    """Print the article with this ID (as search results give it), in full."""
+    with _open_for_search(index_dir) as index:
+        article = index.get(article_id)
+    if article is None:
+        raise click.ClickException(f"no article with id {article_id!r} in {index_dir}/")
+    if as_json:
+        _echo_json(article.to_dict())
         return
-    if not results.total:
-        click.echo(f"No results for {query!r}.")
+    click.echo(click.style(article.title, bold=True))
+    for label, value in (
+        ("Date", article.date.isoformat() if article.date else article.date_raw),
+        ("Source", article.source),
+        ("Author", article.author),
+        ("URL", article.url),
+        ("People", ", ".join(article.people)),
+        ("Caption", article.caption),
+        ("Credits", ", ".join(article.credits)),
+    ):
+        if value:
+            click.echo(f"{label}: {value}")
+    click.echo(f"\n{article.body}\n")
+    click.echo(click.style(f"id: {article.id}" + (f"  from: {article.origin}" if article.origin else ""), dim=True))
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""  # pragma: no cover
+
+
+@main.command()
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=0), help="Most-named people to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as one JSON object.")
+@_index_option
+def stats(top: int, as_json: bool, index_dir: Path) -> None:
+    """How many articles the index holds, their dates, the most-named people, the size on disk."""
+    with _open_for_search(index_dir) as index:
+        info = index.stats(top_people=top)
+    if as_json:
+        _echo_json(info.to_dict())
         return
-    click.echo(f"{results.total} result{'s' * (results.total != 1)} for {query!r} ({results.took_ms:.1f} ms)\n")
-    for hit in results:
-        click.echo(click.style(f"{hit.rank}. {hit.title}", bold=True))
-        meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "", ", ".join(hit.people)) if x)
-        if meta:
-            click.echo(f"   {meta}")
-        click.echo(f"   {_highlight(hit.snippet, hit.highlights)}")
-        click.echo(click.style(f"   id: {hit.id}  score: {hit.score:.2f}", dim=True) + "\n")
+    click.echo(f"Articles:    {info.articles}")
+    if info.first_date:
+        span = f"{info.first_date.isoformat()} to {info.last_date.isoformat()}"
+        click.echo(f"Dates:       {span}" + (f" ({info.undated} undated)" if info.undated else ""))
+    click.echo(f"Index size:  {_size(info.size_bytes)} in {info.path}/")
+    if info.people:
+        click.echo("Most-named people (articles):")
+        for name, n in info.people:
+            click.echo(f"  {n:5}  {name}")
+
+
+@main.command("eval-people")
+@click.argument("gold", type=click.Path(path_type=Path))
+def eval_people(gold: Path) -> None:
+    """Score people extraction on GOLD, JSON Lines of {"id", "text", "people"}: precision, recall, F1."""
+    from .people import evaluate_people
+
+    try:
+        score = evaluate_people(gold)
+    except OSError as e:
+        raise UsageProblem(f"cannot read {gold}: {e.strerror or e}") from None
+    except ValueError as e:
+        raise UsageProblem(str(e)) from None
+    click.echo(score.report())
 
 
 if __name__ == "__main__":  # pragma: no cover

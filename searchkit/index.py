@@ -1,31 +1,168 @@
 """Index stage, part 3: the :class:`Index` that apps open once and search many times.
 
-Opening, searching and fetching live here; writing is in :mod:`searchkit.writer`.
+Opening, searching, fetching and statistics live here; writing is in
+:mod:`searchkit.writer`, parsing in :mod:`searchkit.query`, hits and snippets in
+:mod:`searchkit.results`.
+
+Whoosh searchers are slow to open (they open every segment) and not safe to share
+between threads (their postings readers seek and read a shared file), so an
+:class:`Index` keeps a pool of them: each search borrows one for itself, and a
+searcher of an older generation of the index is closed instead of being reused.
 """
 
 from __future__ import annotations
 
+import heapq
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.index import LockError
 
 from .article import Article
-from .errors import IndexNotFoundError
-from .query import parse_query
+from .errors import IndexNotFoundError, SearchkitError
+from .query import SORTS, filter_query, parse_query
 from .ranking import weighting
-from .results import Hit, Results, make_snippet
+from .results import Highlighter, Hit, Results, word_splitter
 from .schema import make_schema
 from .writer import AddReport, write_articles
 
+_STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
+
+
+class _SearcherPool:
+    """Whoosh searchers of the latest index generation, lent to one search at a time."""
+
+    def __init__(self, ix):
+        self._ix = ix
+        self._lock = threading.Lock()
+        self._idle: list = []
+        self._generation: int | None = None
+        self._closed = False
+
+    @contextmanager
+    def lease(self) -> Iterator:
+        latest = self._ix.latest_generation()  # a directory listing: microseconds
+        with self._lock:
+            if self._closed:
+                raise ValueError("this Index is closed")
+            stale = []
+            if latest != self._generation:
+                stale, self._idle, self._generation = self._idle, [], latest
+            searcher = self._idle.pop() if self._idle else None
+        for old in stale:
+            old.close()
+        if searcher is None:
+            searcher = self._ix.searcher(weighting=weighting())
+        try:
+            yield searcher
+        finally:
+            with self._lock:
+                keep = not self._closed and searcher.ixreader.generation() == self._generation
+                if keep:
+                    self._idle.append(searcher)
+            if not keep:
+                searcher.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            searcher.close()
+
+
+class _RankedCollector(TopCollector):
+    """The top N hits in one of the :data:`searchkit.query.SORTS` orders, in a heap.
+
+    Relevance ties go to the newer article; date orders break ties by score; undated
+    articles come last. Whoosh's skipping of postings blocks that cannot make the top N
+    is off: the exact total needs every match visited anyway, and counting them in a
+    second pass cost twice what the skipping saved (benchmarks/search_latency.py).
+    """
+
+    def __init__(self, limit: int, sort: str):
+        super().__init__(limit=limit, usequality=False)
+        self.sort = sort
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        reader = top_searcher.reader()
+        self._missing = reader.schema["date"].default
+        self._dates = reader.column_reader("date", translate=False) if reader.has_column("date") else None
+
+    def _date_key(self, docnum: int) -> int:
+        value = self._dates[docnum] if self._dates is not None else self._missing
+        if self.sort == "oldest":
+            return -value  # undated is the largest value, so the smallest key: last
+        return -1 if value == self._missing else value
+
+    def _collect(self, global_docnum, score):
+        self.total += 1
+        items = self.items
+        full = len(items) >= self.limit
+        by_score = self.sort == "relevance"
+        if by_score and full and score < items[0][0]:
+            return 0  # the date is looked up only for hits that may make the page
+        day = self._date_key(global_docnum)
+        key = (score, day, -global_docnum) if by_score else (day, score, -global_docnum)
+        if not full:
+            heapq.heappush(items, key)
+        elif key > items[0]:
+            heapq.heapreplace(items, key)
+        return 0 - score
+
+    def ranked(self) -> list[tuple[int, float]]:
+        """(docnum, score) of the hits, best first."""
+        score_at = 0 if self.sort == "relevance" else 1
+        return [(-key[2], key[score_at]) for key in sorted(self.items, reverse=True)]
+
+
+@dataclass
+class IndexStats:
+    """What an index holds: see :meth:`Index.stats`."""
+
+    articles: int
+    first_date: date | None
+    last_date: date | None
+    undated: int
+    people: list[tuple[str, int]] = field(default_factory=list)  # most named first: (name, articles)
+    size_bytes: int = 0
+    path: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "articles": self.articles,
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "last_date": self.last_date.isoformat() if self.last_date else None,
+            "undated": self.undated,
+            "people": [{"name": name, "articles": n} for name, n in self.people],
+            "size_bytes": self.size_bytes,
+            "path": self.path,
+        }
+
 
 class Index:
-    """A searchkit index in a folder. Use :meth:`create` or :meth:`open`; also a context manager."""
+    """A searchkit index in a folder. Use :meth:`create` or :meth:`open`; also a context manager.
+
+    One Index serves many threads at once (searches, gets and writes); see the module notes.
+    """
 
     def __init__(self, ix, path: Path):
         self._ix = ix
         self.path = path
+        # Whoosh re-reads the schema from disk on every ix.schema; it never changes here.
+        self._schema = ix.schema
+        self._searchers = _SearcherPool(ix)
+        self._stems: dict[str, str] = {}
+        self._words = word_splitter(self._schema["body_exact"].analyzer)
+        self._writing = threading.Lock()  # Whoosh allows one writer: threads of this Index take turns
 
     @classmethod
     def create(cls, path: str | Path) -> "Index":
@@ -56,52 +193,179 @@ class Index:
         self.close()
 
     def close(self) -> None:
+        """Close the searchers; the Index cannot be used afterwards."""
+        self._searchers.close()
         self._ix.close()
 
     def __len__(self) -> int:
-        return self._ix.doc_count()
+        with self._searchers.lease() as s:
+            return s.doc_count()
+
+    # -- writing
+
+    @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        with self._writing:
+            try:
+                yield
+            except LockError:
+                raise SearchkitError(
+                    f"{self.path}/ is being written by another process: try again when it has finished"
+                ) from None
 
     def add(self, articles: Iterable[Article | dict]) -> AddReport:
-        """Index articles (Article objects or dicts with the same fields), committing in batches."""
-        return write_articles(self._ix, articles)
+        """Index articles (Article objects or dicts with the same fields), committing in batches.
+
+        An article whose id is already indexed replaces the old version if it changed.
+        """
+        with self._writer_turn():
+            return write_articles(self._ix, articles)
+
+    def update(self, article: Article | dict) -> bool:
+        """Store ``article`` in place of the one with the same id (or add it); True if it was there."""
+        report = self.add([article])
+        return bool(report.updated or report.unchanged)
 
     def delete(self, id: str) -> bool:
         """Remove the article with this id; True if there was one."""
-        writer = self._ix.writer()
-        n = writer.delete_by_term("id", id)
-        writer.commit()
+        with self._writer_turn():
+            writer = self._ix.writer()
+            n = writer.delete_by_term("id", id)
+            writer.commit()
         return bool(n)
+
+    # -- reading
 
     def get(self, id: str) -> Article | None:
         """The stored article with this id, or None."""
-        with self._ix.searcher() as s:
+        with self._searchers.lease() as s:
             fields = s.document(id=id)
         return Article.from_dict(fields["record"]) if fields else None
 
-    def search(self, query: str, *, limit: int = 10, page: int = 1) -> Results:
-        """Ranked search; raises :class:`searchkit.QueryError` for a malformed query."""
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        people: Iterable[str] | str | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        source: str | None = None,
+        sort: str = "relevance",
+        any_terms: bool = False,
+        snippets: bool = True,
+    ) -> Results:
+        """Search the index; page ``page`` of ``limit`` hits, ranked by ``sort``.
+
+        ``query`` is in the query language of the README (all words required; when no
+        article has them all, articles with some of them are ranked instead and
+        ``Results.fallback`` is True). ``any_terms`` asks for that any-word ranking directly.
+        Filters: ``people`` (each name must be among the article's people; a surname is
+        enough), ``source``, and ``since``/``until`` (dates or ``2020``, ``2020-08``,
+        ``2020-08-19``, inclusive). ``sort`` is ``"relevance"`` (ties: newer first),
+        ``"newest"`` or ``"oldest"``. ``snippets=False`` skips cutting snippets.
+
+        Raises :class:`searchkit.QueryError` for a malformed query or filter.
+        """
         started = time.perf_counter()
-        q = parse_query(query, self._ix.schema)
-        with self._ix.searcher(weighting=weighting()) as s:
-            page_hits = s.search_page(q, max(page, 1), pagelen=max(limit, 1))
-            hits = []
-            for rank, hit in enumerate(page_hits, start=page_hits.offset + 1):
-                record = hit["record"]
-                snippet, spans = make_snippet(record["body"], q)
-                article = Article.from_dict(record)
-                hits.append(
-                    Hit(
-                        rank=rank,
-                        id=article.id,
-                        title=article.title,
-                        date=article.date,
-                        people=article.people,
-                        score=hit.score,
-                        snippet=snippet,
-                        highlights=spans,
-                        url=article.url,
-                        source=article.source,
-                    )
-                )
-            total = page_hits.total
-        return Results(query=query, hits=hits, total=total, took_ms=(time.perf_counter() - started) * 1000)
+        if limit < 1 or page < 1:
+            raise ValueError("limit and page must be at least 1")
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        schema = self._schema
+        q = parse_query(query, schema, any_terms=any_terms)
+        names = [people] if isinstance(people, str) else list(people or ())
+        allow = filter_query(schema, people=names, source=source, since=since, until=until)
+        fallback = False
+        with self._searchers.lease() as s:
+            found, total = self._run(s, q, allow, sort, page * limit)
+            if not total and not any_terms:
+                alternative = parse_query(query, schema, any_terms=True)
+                if alternative != q:
+                    found, total = self._run(s, alternative, allow, sort, page * limit)
+                    q, fallback = alternative, total > 0
+            found = found[(page - 1) * limit:]
+            highlighter = self._highlighter(q, s) if snippets and found else None
+            hits = [
+                self._hit(rank, s.stored_fields(docnum)["record"], score, highlighter)
+                for rank, (docnum, score) in enumerate(found, start=(page - 1) * limit + 1)
+            ]
+        took_ms = (time.perf_counter() - started) * 1000
+        return Results(query, hits, total, took_ms, fallback, page=page, limit=limit)
+
+    @staticmethod
+    def _run(searcher, q, allow, sort: str, k: int) -> tuple[list[tuple[int, float]], int]:
+        ranked = _RankedCollector(k, sort)
+        collector = FilterCollector(ranked, allow=allow) if allow is not None else ranked
+        searcher.search_with_collector(q, collector)
+        return ranked.ranked(), collector.count()
+
+    def _highlighter(self, q, searcher) -> Highlighter:
+        schema = self._schema
+        return Highlighter(q, searcher.reader(), self._words, self._stemmer(schema["body"].analyzer))
+
+    def _stemmer(self, analyzer):
+        cache = self._stems
+
+        def stem(word: str) -> str:
+            try:
+                return cache[word]
+            except KeyError:
+                pass
+            out = " ".join(t.text for t in analyzer(word, tokenize=False))  # "" for a stopword
+            if len(cache) >= _STEM_CACHE_SIZE:
+                cache.clear()
+            cache[word] = out
+            return out
+
+        return stem
+
+    @staticmethod
+    def _hit(rank: int, record: dict, score: float, highlighter: Highlighter | None) -> Hit:
+        snippet, spans = highlighter.snippet(record.get("body") or "") if highlighter else ("", [])
+        day = record.get("date")
+        return Hit(
+            rank=rank,
+            id=record["id"],
+            title=record.get("title") or "",
+            date=date.fromisoformat(day) if day else None,
+            people=list(record.get("people") or []),
+            score=score,
+            snippet=snippet,
+            highlights=spans,
+            url=record.get("url") or "",
+            source=record.get("source") or "",
+        )
+
+    def stats(self, top_people: int = 10) -> IndexStats:
+        """How many articles, their date span, the ``top_people`` most-named people, the size on disk."""
+        with self._searchers.lease() as s:
+            reader = s.reader()
+            articles = reader.doc_count()
+            first, last, undated = self._date_span(reader)
+            names = reader.field_terms("person") if "person" in reader.schema else ()
+            counts = [(name, self._live_count(reader, name)) for name in names]
+        people = sorted(((n, c) for n, c in counts if c), key=lambda nc: (-nc[1], nc[0]))[:top_people]
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return IndexStats(articles, first, last, undated, people, size, str(self.path))
+
+    @staticmethod
+    def _date_span(reader) -> tuple[date | None, date | None, int]:
+        """The first and last date of the live articles, and how many have none."""
+        if not reader.has_column("date"):
+            return None, None, reader.doc_count()
+        field = reader.schema["date"]
+        column = reader.column_reader("date", translate=False)
+        values = [column[d] for d in reader.all_doc_ids()]
+        dated = [v for v in values if v != field.default]
+        if not dated:
+            return None, None, len(values)
+        first, last = (field.from_column_value(v).date() for v in (min(dated), max(dated)))
+        return first, last, len(values) - len(dated)
+
+    @staticmethod
+    def _live_count(reader, name) -> int:
+        if not reader.has_deletions():
+            return reader.doc_frequency("person", name)
+        return sum(1 for _ in reader.postings("person", name).all_ids())  # skips deleted articles

@@ -8,15 +8,16 @@ For a quoted phrase only the phrase is marked, not each of its words elsewhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from whoosh import query as wq
-
-from .schema import exact_analyzer, ranked_analyzer
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 
 SNIPPET_CHARS = 240
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -51,13 +52,18 @@ class Hit:
 
 @dataclass
 class Results:
-    """The hits of one page of a search, with the total number of matching articles."""
+    """One page of a search: its hits, the total number of matching articles and the time taken.
+
+    ``fallback`` is True when no article had all the words, so these hits match only some.
+    """
 
     query: str
     hits: list[Hit]
     total: int
     took_ms: float = 0.0
     fallback: bool = False
+    page: int = 1
+    limit: int = 10
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -68,106 +74,179 @@ class Results:
     def __getitem__(self, i: int) -> Hit:
         return self.hits[i]
 
+    @property
+    def pages(self) -> int:
+        """How many pages of ``limit`` hits the total makes."""
+        return -(-self.total // self.limit)
+
     def to_dict(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
             "took_ms": round(self.took_ms, 2),
             "fallback": self.fallback,
+            "page": self.page,
+            "limit": self.limit,
             "hits": [h.to_dict() for h in self.hits],
         }
 
 
 @dataclass
 class _Wanted:
-    """What to mark in a body: single stemmed/exact terms, prefixes, and exact phrases."""
+    """What to mark in a body: stems (of stemmed terms), exact words, and phrases of either."""
 
     stems: set[str] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
-    prefixes: set[str] = field(default_factory=set)
-    phrases: list[list[str]] = field(default_factory=list)
+    phrases: list[tuple[bool, tuple[str, ...], int]] = field(default_factory=list)  # (stemmed, words, slop)
 
 
-def _collect(q: wq.Query, wanted: _Wanted) -> None:
-    if isinstance(q, wq.Not):
-        return  # excluded words are never in a hit's snippet worth marking
-    if isinstance(q, wq.Phrase):
-        if q.fieldname in ("body_exact", "people"):
-            wanted.phrases.append([w for w in q.words])
-        return
-    if isinstance(q, wq.Prefix) and q.fieldname in ("body", "people"):
-        wanted.prefixes.add(q.text)
-    elif isinstance(q, wq.Term) and q.fieldname == "body":
-        wanted.stems.add(q.text)
-    elif isinstance(q, wq.Term) and q.fieldname in ("people", "body_exact"):
-        wanted.words.add(q.text)
-    for child in q.children():
-        _collect(child, wanted)
+# Fields whose matches show in the body: the body itself, its unstemmed twin, and people (who
+# are named in the body). Title and source matches have nothing to mark there.
+_STEMMED, _EXACT = {"body"}, {"body_exact", "people"}
 
 
-def _spans(body: str, wanted: _Wanted) -> list[tuple[int, int, str]]:
-    """(start, end, key) of every marked word or phrase in ``body``."""
-    spans: list[tuple[int, int, str]] = []
-    if wanted.stems:
-        for t in ranked_analyzer()(body, chars=True, removestops=False):
-            if t.text in wanted.stems:
-                spans.append((t.startchar, t.endchar, t.text))
-    if wanted.words or wanted.prefixes or wanted.phrases:
-        tokens = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()(body, chars=True)]
-        for text, start, end in tokens:
-            if text in wanted.words or any(text.startswith(p) for p in wanted.prefixes):
-                spans.append((start, end, text))
-        for phrase in wanted.phrases:
-            n = len(phrase)
-            for i in range(len(tokens) - n + 1):
-                if all(tokens[i + k][0] == phrase[k] for k in range(n)):
-                    spans.append((tokens[i][1], tokens[i + n - 1][2], " ".join(phrase)))
-    spans.sort()
-    merged: list[tuple[int, int, str]] = []
-    for s in spans:  # a word inside a marked phrase is not marked again
-        if merged and s[0] < merged[-1][1]:
-            continue
-        merged.append(s)
-    return merged
+Words = Callable[[str], list[tuple[str, int, int]]]
 
 
-def make_snippet(body: str, q: wq.Query, width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
-    """The passage of ``body`` with the most distinct matches, and the spans to highlight in it."""
-    wanted = _Wanted()
-    _collect(q, wanted)
-    spans = _spans(body, wanted)
-    start = 0
-    if spans:
-        best = (-1, -1)
-        for anchor, _, _ in spans:
-            inside = [s for s in spans if anchor <= s[0] and s[1] <= anchor + width * 0.8]
-            score = (len({s[2] for s in inside}), len(inside))
-            if score > best:
-                best, start = score, anchor
-        # Begin a little before the first match, at a word boundary.
-        start = max(0, start - width // 5)
+def word_splitter(analyzer) -> Words:
+    """A function giving (folded word, start, end) for each word of a text, as ``analyzer`` does.
+
+    Snippets split every body they show, so for the usual analyzer (a regex tokenizer,
+    then lowercasing and charset folding) the same steps run directly, about twice as
+    fast as Whoosh's token stream; any other analyzer is run as it is.
+    """
+    tokenizer, *filters = getattr(analyzer, "items", [analyzer])
+    if (
+        isinstance(tokenizer, RegexTokenizer)
+        and not tokenizer.gaps
+        and [type(f) for f in filters] == [LowercaseFilter, CharsetFilter]
+    ):
+        finditer, charmap = tokenizer.expression.finditer, filters[1].charmap
+        return lambda text: [(m[0].lower().translate(charmap), m.start(), m.end()) for m in finditer(text)]
+    return lambda text: [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+
+
+class Highlighter:
+    """Finds what a query matched in article bodies and cuts the best passage. One per search.
+
+    ``reader`` expands prefix, wildcard and fuzzy terms into the words they matched;
+    ``words`` splits a body into folded words with their offsets (see :func:`word_splitter`);
+    ``stem`` gives a folded word's stem ("" for a stopword), as the stemmed body field has it.
+    """
+
+    def __init__(self, q: wq.Query, reader, words: Words, stem: Callable[[str], str]):
+        self._words = words
+        self._stem = stem
+        self._wanted = _Wanted()
+        self._collect(q, reader)
+
+    def _collect(self, q: wq.Query, reader) -> None:
+        wanted = self._wanted
+        if isinstance(q, wq.Not):
+            return  # excluded words are not what the reader looks for
+        if isinstance(q, wq.AndNot):
+            return self._collect(q.a, reader)
+        fieldname = q.field()
+        if isinstance(q, wq.Phrase):
+            if fieldname in _STEMMED or fieldname in _EXACT:
+                wanted.phrases.append((fieldname in _STEMMED, tuple(q.words), q.slop))
+            return
+        if isinstance(q, wq.MultiTerm) and fieldname in _STEMMED | _EXACT:
+            decode = reader.schema[fieldname].from_bytes  # some expansions give str, some bytes
+            texts = {decode(t) if isinstance(t, bytes) else t for _, t in q.expanded_terms(reader)}
+            (wanted.stems if fieldname in _STEMMED else wanted.words).update(texts)
+            return
+        if isinstance(q, wq.Term):
+            if fieldname in _STEMMED:
+                wanted.stems.add(q.text)
+            elif fieldname in _EXACT:
+                wanted.words.add(q.text)
+            return
+        for child in q.children():
+            self._collect(child, reader)
+
+    def _spans(self, body: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every marked word or phrase in ``body``, in order, not overlapping."""
+        wanted = self._wanted
+        if not (wanted.stems or wanted.words or wanted.phrases):
+            return []
+        tokens = self._words(body)
+        need_stems = wanted.stems or any(stemmed for stemmed, _, _ in wanted.phrases)
+        stems = [self._stem(text) for text, _, _ in tokens] if need_stems else []
+        spans = [
+            (start, end, text)
+            for i, (text, start, end) in enumerate(tokens)
+            if text in wanted.words or (wanted.stems and stems[i] in wanted.stems)
+        ]
+        for stemmed, words, slop in wanted.phrases:
+            # Stemmed fields drop stopwords, so their phrases are matched on the remaining words.
+            seq = [(stems[i], tokens[i][1], tokens[i][2]) for i in range(len(tokens)) if stems[i]] if stemmed else tokens
+            spans.extend(_phrase_spans(seq, words, slop))
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        merged: list[tuple[int, int, str]] = []
+        for s in spans:  # a word inside a marked phrase is not marked again
+            if not merged or s[0] >= merged[-1][1]:
+                merged.append(s)
+        return merged
+
+    def snippet(self, body: str, width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+        """The passage of ``body`` with the most distinct matches, and the spans to highlight in it."""
+        spans = self._spans(body)
+        start = _best_window(spans, int(width * 0.8))
         if start:
-            start = body.find(" ", start) + 1 or start
-    end = min(len(body), start + width)
-    if end < len(body):
-        end = body.rfind(" ", start, end) if body.rfind(" ", start, end) > start else end
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(body) else ""
-    out: list[str] = [prefix]
-    offsets: list[tuple[int, int]] = []
-    pos = len(prefix)
-    cursor = start
-    for s, e, _ in spans:
-        if s < start or e > end:
+            # Begin a little before the first match, at a word boundary.
+            start = max(0, start - width // 5)
+            if start:
+                start = body.find(" ", start) + 1 or start
+        end = min(len(body), start + width)
+        if end < len(body):
+            cut = body.rfind(" ", start, end)
+            end = cut if cut > start else end
+        out = ["…" if start > 0 else ""]
+        offsets: list[tuple[int, int]] = []
+        pos = len(out[0])
+        cursor = start
+        for s, e, _ in spans:
+            if s < start or e > end:
+                continue
+            gap, word = _SPACES.sub(" ", body[cursor:s]), _SPACES.sub(" ", body[s:e])
+            out += [gap, word]
+            offsets.append((pos + len(gap), pos + len(gap) + len(word)))
+            pos += len(gap) + len(word)
+            cursor = e
+        out += [_SPACES.sub(" ", body[cursor:end]), "…" if end < len(body) else ""]
+        return "".join(out), offsets
+
+
+def _phrase_spans(seq, words: tuple[str, ...], slop: int) -> Iterator[tuple[int, int, str]]:
+    """Where ``words`` occur in ``seq`` of (word, start, end), in order, each within ``slop`` of the last."""
+    key = " ".join(words)
+    for i, (text, start, _) in enumerate(seq):
+        if text != words[0]:
             continue
-        piece = re.sub(r"\s+", " ", body[cursor:s])
-        out.append(piece)
-        pos += len(piece)
-        word = re.sub(r"\s+", " ", body[s:e])
-        out.append(word)
-        offsets.append((pos, pos + len(word)))
-        pos += len(word)
-        cursor = e
-    out.append(re.sub(r"\s+", " ", body[cursor:end]))
-    out.append(suffix)
-    return "".join(out), offsets
+        at = i
+        for word in words[1:]:
+            at = next((j for j in range(at + 1, min(at + slop, len(seq) - 1) + 1) if seq[j][0] == word), None)
+            if at is None:
+                break
+        else:
+            yield start, seq[at][2], key
+
+
+def _best_window(spans: list[tuple[int, int, str]], reach: int) -> int:
+    """Start of the first span of the window (``reach`` chars) with the most distinct, then most, matches."""
+    best, best_start = (0, 0), 0
+    inside: Counter[str] = Counter()
+    j = 0
+    for i, (anchor, _, _) in enumerate(spans):
+        while j < len(spans) and (j == i or spans[j][1] <= anchor + reach):
+            inside[spans[j][2]] += 1
+            j += 1
+        score = (len(inside), j - i)
+        if score > best:
+            best, best_start = score, anchor
+        key = spans[i][2]
+        inside[key] -= 1
+        if not inside[key]:
+            del inside[key]
+    return best_start
