@@ -36,6 +36,15 @@ from .writer import AddReport, write_articles
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
 
 
+def _storable(id: str) -> bool:
+    """False for an id no indexed article can have: one that is not valid Unicode (a lone surrogate)."""
+    try:
+        id.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _SearcherPool:
     """Whoosh searchers of the latest index generation, lent to one search at a time."""
 
@@ -228,6 +237,8 @@ class Index:
 
     def delete(self, id: str) -> bool:
         """Remove the article with this id; True if there was one."""
+        if not _storable(id):
+            return False
         with self._writer_turn():
             writer = self._ix.writer()
             n = writer.delete_by_term("id", id)
@@ -238,6 +249,8 @@ class Index:
 
     def get(self, id: str) -> Article | None:
         """The stored article with this id, or None."""
+        if not _storable(id):
+            return None
         with self._searchers.lease() as s:
             fields = s.document(id=id)
         return Article.from_dict(fields["record"]) if fields else None

@@ -95,6 +95,11 @@ def _fix_encoding(text: str) -> str:
     return ftfy.fix_text(text, config)
 
 
+def mend_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (unencodable as UTF-8) replaced by U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def prepare(raw: str) -> str:
     """First clean-up of raw text: one kind of line break, odd spaces and C0 controls gone.
 
@@ -108,7 +113,7 @@ def prepare(raw: str) -> str:
 
 def _tidy(text: str) -> str:
     text = _CONTROLS.sub("", text.translate(_INVISIBLE).replace("\u00ad", ""))
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = mend_surrogates(text)
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 

@@ -26,12 +26,17 @@ from datetime import date, datetime, timedelta
 from whoosh import query as wq
 
 from .errors import QueryError
+from .normalize import mend_surrogates
 from .schema import EXACT_TWIN, TEXT_FIELDS
 
 FIELDS = ("title", "people", "body", "source", "date")
 SORTS = ("relevance", "newest", "oldest")
 MAX_DEPTH = 32  # parentheses nested deeper than this are surely a mistake (and would exhaust the stack)
 MAX_SLOP = 100
+# Search time grows with the words of a query, and a wildcard or fuzzy word stands for every
+# indexed word it matches: bounds that no real query reaches, so no query can stall a server.
+MAX_QUERY_LENGTH = 4000  # characters
+MAX_EXPANDING = 16  # wildcard and fuzzy words in one query
 _QUOTES = str.maketrans({q: '"' for q in "“”„‟«»＂"})
 
 _LEX = re.compile(
@@ -244,6 +249,7 @@ class _Parser:
         self.tokens = _lex(text)
         self.i = 0
         self.depth = 0
+        self.expanding = 0  # wildcard and fuzzy words so far
 
     # -- token helpers
 
@@ -425,7 +431,13 @@ class _Parser:
                 raise self.fail(f"'{token.text}'", token, f"{what} works on a single word")
         return folded
 
+    def count_expanding(self, token: _Token) -> None:
+        self.expanding += 1
+        if self.expanding > MAX_EXPANDING:
+            raise self.fail(f"'{token.text}'", token, f"a query can have at most {MAX_EXPANDING} wildcard or fuzzy words")
+
     def wildcard(self, field: str | None, token: _Token) -> _Part:
+        self.count_expanding(token)
         if len(token.text.split("*")[0]) < 2:
             raise self.fail(f"'{token.text}'", token, "a wildcard needs at least two letters before the '*' (lukash*)")
         queries = []
@@ -437,6 +449,7 @@ class _Parser:
         return _or([_Part(q) for q in queries])
 
     def fuzzy(self, field: str | None, token: _Token, text: str, distance: str) -> _Part:
+        self.count_expanding(token)
         maxdist = int(distance) if distance else 1
         if maxdist not in (1, 2):
             raise self.fail(f"'{token.text}'", token, "the fuzzy distance after '~' can be 1 or 2")
@@ -513,7 +526,9 @@ def parse_query(text: str, schema, *, any_terms: bool = False) -> wq.Query:
     With ``any_terms`` juxtaposed words are alternatives (ranked by how many match) instead of
     all being required; ``AND``, ``+word`` and ``-word`` keep their meaning.
     """
-    text = text.translate(_QUOTES)
+    text = mend_surrogates(text.translate(_QUOTES))  # from a terminal's undecodable bytes, or JSON escapes
     if not text.strip():
         raise QueryError("empty query: give at least one word to search for")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"query too long: {len(text):,} characters, at most {MAX_QUERY_LENGTH:,}")
     return _Parser(text, schema, any_terms).parse()

@@ -280,10 +280,10 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def _no_traceback(result):
+def _no_traceback(result, codes=(0, 1)):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
-    assert result.exit_code in (0, 1)
+    assert result.exit_code in codes
 
 
 @settings(FUZZ, max_examples=20)
@@ -314,3 +314,82 @@ def test_cli_on_every_named_hostile_case_at_once(tmp_path):
     inspected = run("inspect", tmp_path / "emoji.jsonl", tmp_path / os.fsdecode(b"caf\xe9.txt"))
     _no_traceback(inspected)
     assert [a["title"] for a in json.loads(inspected.stdout)] == ["Cut \ufffd", "Caf"]
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+from newsroom import news  # noqa: E402,F401 (fixture: a small index the query tests share)
+
+from searchkit import QueryError  # noqa: E402
+from searchkit.query import MAX_EXPANDING, MAX_QUERY_LENGTH  # noqa: E402
+
+_WORDS = " ".join(f"w{i}" for i in range(MAX_QUERY_LENGTH))[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
+HUGE_QUERIES = {
+    "longest allowed, all words": _WORDS,
+    "longest allowed, all OR": " OR ".join(_WORDS.split())[:MAX_QUERY_LENGTH].rsplit(" ", 2)[0],
+    "longest allowed, all NOT": "lavrov " + " ".join(f"-{w}" for w in _WORDS.split())[: MAX_QUERY_LENGTH - 8].rsplit(" ", 1)[0],
+    "longest allowed, one word": "a" * MAX_QUERY_LENGTH,
+    "longest allowed, phrases": ('"lavrov said" ' * MAX_QUERY_LENGTH)[:MAX_QUERY_LENGTH],
+    "most wildcards allowed": " OR ".join(["lu*", "mi*", "la*", "pe*"] * (MAX_EXPANDING // 4)),
+    "most fuzzy words allowed": " OR ".join(["lavrov~2", "minsk~2"] * (MAX_EXPANDING // 2)),
+    "unbalanced quotes": '"' * (MAX_QUERY_LENGTH - 1),
+    "unbalanced brackets": "[" * MAX_QUERY_LENGTH,
+    "unbalanced parentheses": "(" * MAX_QUERY_LENGTH,
+    "closing parentheses": "lavrov" + ")" * 3000,
+    "deep but allowed": "(" * 32 + "lavrov" + ")" * 32,
+    "many fields": "title:" * 600,
+    "many dates": " OR ".join(["date:[2020 TO 2021]"] * 170),
+    "nul and controls": "lavrov\x00\x01\x1b[31m minsk\x7f",
+    "lone surrogates": "lavrov \udcff \ud800* \udfff~",
+}
+REFUSED = {
+    "one character too long": ("x" * (MAX_QUERY_LENGTH + 1), "query too long: 4,001 characters, at most 4,000"),
+    "a megabyte": ("lavrov " * 150_000, "query too long"),
+    "one wildcard too many": (" ".join(["lu*"] * (MAX_EXPANDING + 1)), f"at most {MAX_EXPANDING} wildcard or fuzzy"),
+}
+
+
+@pytest.mark.parametrize("query", HUGE_QUERIES.values(), ids=list(HUGE_QUERIES))
+def test_huge_and_broken_queries_are_answered_or_refused_quickly(news, query):
+    assert len(query) <= MAX_QUERY_LENGTH
+    with time_limit(SECONDS, "search"):
+        try:
+            results = news.search(query, limit=3)
+        except QueryError as e:
+            assert len(str(e).splitlines()) == 1 and str(e).encode("utf-8")
+            return
+    assert results.total >= len(results.hits)
+
+
+@pytest.mark.parametrize("query,message", REFUSED.values(), ids=list(REFUSED))
+def test_queries_over_the_limits_are_refused_before_any_work(news, query, message):
+    with time_limit(1, "refusing a query"), pytest.raises(QueryError, match=message):
+        news.search(query)
+
+
+def test_ids_that_cannot_exist_are_not_found(news):
+    assert news.get("\udcff") is None and news.delete("\ud800") is False
+
+
+_QUERY_PIECES = st.sampled_from(['"', "(", ")", "[", "]", " TO ", "*", "~", "~2", ":", "title:", "date:", "-", "+",
+                                 " AND ", " OR ", " NOT ", "lavrov", "minsk", "lu", "\x00", "\udcff", "’", "\\", "\n"])
+
+
+@settings(FUZZ, max_examples=100)
+@given(st.lists(st.one_of(_QUERY_PIECES, st.text(max_size=5)), max_size=300).map("".join))
+def test_random_queries_end_quickly_with_results_or_one_line(news, query):
+    with time_limit(SECONDS, "search"):
+        try:
+            news.search(query[:MAX_QUERY_LENGTH], limit=3, any_terms=len(query) % 2 == 1)
+        except QueryError as e:
+            assert "\n" not in str(e)
+
+
+@pytest.mark.parametrize("query", ["lavrov \udcff", '"' * 500, "(" * 500, "x" * 5000, "lu* " * 20, "-lavrov"])
+def test_cli_search_answers_or_says_what_is_wrong_in_one_line(news, query):
+    result = run("search", "--index", news.path, "--", query)
+    _no_traceback(result, codes=(0, 2))
+    if result.exit_code == 2:
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
+    shown = run("show", "--index", news.path, "\udcff")
+    assert shown.exit_code == 1 and shown.stderr.startswith("Error: no article with id")

@@ -30,7 +30,8 @@ except ImportError:  # Python 3.10
     import sre_parse
 
 MODULES = [
-    "searchkit.normalize", "searchkit.dates", "searchkit.people", "searchkit.schema",
+    "searchkit.normalize", "searchkit.dates", "searchkit.people", "searchkit.names", "searchkit.schema",
+    "searchkit.query", "searchkit.results",
     *(f"searchkit.readers.{p.stem}" for p in sorted((Path(__file__).parents[1] / "searchkit" / "readers").glob("*.py"))),
 ]
 _FLAGS_AT = {  # re.<function> -> position of its flags argument
@@ -47,6 +48,8 @@ BOUNDED = {
     "searchkit.dates._SHAPES": (80, "parse_date gives up on strings longer than 80 characters"),
     r"(\w+)-$": (40, "_join_lines looks at the last 40 characters of a line"),
     "searchkit.readers.webpage._CHARSET": (4096, "read_html looks for a charset in the first 4096 bytes"),
+    r"(?:^|\n)\s*by$": (24, "people._evidence looks at the last 24 characters before a name"),
+    r'[,”\"’]\s*\S+$': (90, "people._evidence looks at the 90 characters before a name"),
 }
 
 LARGE = 4000  # input size; a pattern slow at it is timed again at 4x the size: linear grows 4x, quadratic 16x
@@ -322,7 +325,8 @@ def test_the_audit_finds_the_patterns_of_every_stage():
     wheres = {where for _, where, _, _ in PATTERNS}
     assert len(PATTERNS) >= 40
     for expected in ("searchkit.normalize._BOILERPLATE", "searchkit.dates._DATELINE", "searchkit.readers.reuters._OPENING",
-                     "searchkit.readers.text._HEADER_LINE", "searchkit.people._BEFORE_VERB", "searchkit.schema._TOKEN"):
+                     "searchkit.readers.text._HEADER_LINE", "searchkit.people._RUN", "searchkit.query._LEX",
+                     "searchkit.schema._TOKEN"):
         assert expected in wheres
     assert any(w.startswith("searchkit.normalize:") for w in wheres)  # inline re.sub / re.split calls too
     assert not UNSEEN, f"regexes built at run time and not kept in a module attribute: {UNSEEN}"
@@ -365,8 +369,10 @@ def test_callers_keep_bounded_patterns_to_short_input():
     """The patterns in BOUNDED are safe only because their callers cut the text: check the callers."""
     from searchkit.dates import parse_date
     from searchkit.normalize import normalize_text
+    from searchkit.people import extract_people
 
     start = time.perf_counter()
     assert parse_date("thurs" * 20000) is None and parse_date("tues " * 20000 + "1") is None
     assert normalize_text(("word" * 20000 + "-\n") * 3).body
+    assert extract_people(("by " + " " * 5000 + "said " + "”" * 5000 + " Ann Lee said. ") * 5) is not None
     assert time.perf_counter() - start < 1
