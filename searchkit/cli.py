@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -13,6 +15,8 @@ from .readers.detect import FORMATS
 
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")
+DEFAULT_LOCK_TIMEOUT = 10.0
+BATCH_SIZE = 2000  # the default of searchkit.writer.BATCH_SIZE, without importing Whoosh for --help
 
 
 class UsageProblem(click.ClickException):
@@ -26,6 +30,12 @@ def _index_option(f):
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
         show_default=True, help="Index folder.",
     )(f)
+
+
+_trust_option = click.option(
+    "--trust", is_flag=True,
+    help="Open the index even if other users can write to it (its pickled parts could run their code).",
+)
 
 
 def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -66,19 +76,43 @@ def _on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _build(sources: list[Path], index_dir: Path, *, format=None, fields=None, strict: bool = False) -> None:
+@contextmanager
+def _index_errors(index_dir: Path, doing: str) -> Iterator[None]:
+    """Problems with the index folder (busy, untrusted, incompatible, permissions, a full disk) as one line."""
+    from .errors import SearchkitError
+
+    try:
+        yield
+    except SearchkitError as e:
+        raise click.ClickException(str(e)) from None
+    except OSError as e:
+        where = f" ({e.filename})" if e.filename else ""
+        raise click.ClickException(f"cannot {doing} the index in {index_dir}/: {e.strerror or e}{where}") from None
+
+
+def _build(sources: list[Path], index_dir: Path, *, format=None, fields=None, strict: bool = False,
+           rebuild: bool = False, trust: bool = False, **add_options) -> None:
     from .index import Index
     from .ingest import ingest
+    from .storage import rebuilding
 
-    ticker = _Ticker() if _on_terminal() else None
-    index = Index.open(index_dir) if Index.exists(index_dir) else Index.create(index_dir)
-    with index:
-        try:
-            report = ingest(sources, index, format=format, fields=fields, progress=ticker)
-        finally:
-            if ticker:
-                ticker.close()
-        total = len(index)
+    def fill(index) -> tuple:
+        ticker = _Ticker() if _on_terminal() else None
+        with index:
+            try:
+                report = ingest(sources, index, format=format, fields=fields, progress=ticker, **add_options)
+            finally:
+                if ticker:
+                    ticker.close()
+            return report, len(index)
+
+    with _index_errors(index_dir, "write"):
+        if rebuild:  # built beside the old index, which stays as it was until the new one is complete
+            with rebuilding(index_dir) as fresh:
+                report, total = fill(Index.create(fresh))
+        else:
+            exists = Index.exists(index_dir)
+            report, total = fill(Index.open(index_dir, trust=trust) if exists else Index.create(index_dir))
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     click.echo(
@@ -116,9 +150,17 @@ def main() -> None:
 @_format_option
 @_fields_option
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any input was skipped or repaired.")
-def index_cmd(sources: tuple[Path, ...], index_dir: Path, format_, fields, strict: bool) -> None:
+@click.option("--rebuild", is_flag=True,
+              help="Build the index anew from SOURCES (beside the old one, which is replaced when it is complete).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_LOCK_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="How long to wait for another process writing to the index.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=BATCH_SIZE, show_default=True, metavar="N",
+              help="Articles per commit: a crash loses at most the batch being written.")
+@_trust_option
+def index_cmd(sources: tuple[Path, ...], index_dir: Path, format_, fields, strict: bool, **options) -> None:
     """Index articles from SOURCES (files or folders; default ./corpus). Re-running only adds what changed."""
-    _build(list(sources) or [DEFAULT_CORPUS], index_dir, format=format_, fields=_field_map(fields), strict=strict)
+    _build(list(sources) or [DEFAULT_CORPUS], index_dir, format=format_, fields=_field_map(fields), strict=strict,
+           **options)
 
 
 @main.command()
@@ -142,17 +184,23 @@ def inspect(sources: tuple[Path, ...], format_, fields, limit) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
-def _open_for_search(index_dir: Path):
-    from .index import Index
+@contextmanager
+def _open_for_search(index_dir: Path, trust: bool = False) -> Iterator:
     from .errors import IndexNotFoundError
+    from .index import Index
 
-    if not Index.exists(index_dir) and index_dir == DEFAULT_INDEX and DEFAULT_CORPUS.is_dir():
+    with _index_errors(index_dir, "read"):
+        missing = not Index.exists(index_dir)
+    if missing and index_dir == DEFAULT_INDEX and DEFAULT_CORPUS.is_dir():
         click.echo(f"No index in {index_dir}/ yet: building it from {DEFAULT_CORPUS}/ first.", err=True)
         _build([DEFAULT_CORPUS], index_dir)
-    try:
-        return Index.open(index_dir)
-    except IndexNotFoundError as e:
-        raise UsageProblem(str(e)) from None
+    with _index_errors(index_dir, "read"):
+        try:
+            index = Index.open(index_dir, trust=trust)
+        except IndexNotFoundError as e:
+            raise UsageProblem(str(e)) from None
+        with index:
+            yield index
 
 
 def _highlight(snippet: str, spans) -> str:
@@ -204,11 +252,12 @@ def _print_results(results) -> None:
 @click.option("--page", "-p", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as one JSON object.")
 @_index_option
-def search(query: str, as_json: bool, index_dir: Path, **options) -> None:
+@_trust_option
+def search(query: str, as_json: bool, index_dir: Path, trust: bool, **options) -> None:
     """Search for QUERY: all words required, "quoted phrases" exact (see README, Query language)."""
     from .errors import QueryError
 
-    with _open_for_search(index_dir) as index:
+    with _open_for_search(index_dir, trust) as index:
         try:
             results = index.search(query, **options)
         except QueryError as e:
@@ -223,9 +272,10 @@ def search(query: str, as_json: bool, index_dir: Path, **options) -> None:
 @click.argument("article_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
 @_index_option
-def show(article_id: str, as_json: bool, index_dir: Path) -> None:
+@_trust_option
+def show(article_id: str, as_json: bool, index_dir: Path, trust: bool) -> None:
     """Print the article with this ID (as search results give it), in full."""
-    with _open_for_search(index_dir) as index:
+    with _open_for_search(index_dir, trust) as index:
         article = index.get(article_id)
     if article is None:
         raise click.ClickException(f"no article with id {article_id!r} in {index_dir}/")
@@ -260,9 +310,10 @@ def _size(n: int) -> str:
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=0), help="Most-named people to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as one JSON object.")
 @_index_option
-def stats(top: int, as_json: bool, index_dir: Path) -> None:
+@_trust_option
+def stats(top: int, as_json: bool, index_dir: Path, trust: bool) -> None:
     """How many articles the index holds, their dates, the most-named people, the size on disk."""
-    with _open_for_search(index_dir) as index:
+    with _open_for_search(index_dir, trust) as index:
         info = index.stats(top_people=top)
     if as_json:
         _echo_json(info.to_dict())

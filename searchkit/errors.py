@@ -11,3 +11,15 @@ class QueryError(SearchkitError, ValueError):
 
 class IndexNotFoundError(SearchkitError):
     """There is no searchkit index at the given path."""
+
+
+class IncompatibleIndexError(SearchkitError):
+    """The index was built by an incompatible version of searchkit (or is damaged): rebuild it."""
+
+
+class UntrustedIndexError(SearchkitError):
+    """Other users can write to the index folder, so its pickled parts could run their code."""
+
+
+class IndexBusyError(SearchkitError):
+    """Another process is writing to the index and did not finish within the lock timeout."""

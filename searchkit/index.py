@@ -21,17 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.index import LockError
 
 from .article import Article
-from .errors import IndexNotFoundError, SearchkitError
+from .errors import IndexBusyError
 from .query import SORTS, filter_query, parse_query
 from .ranking import weighting
 from .results import Highlighter, Hit, Results, word_splitter
-from .schema import make_schema
-from .writer import AddReport, write_articles
+from .storage import create_index, open_index
+from .writer import BATCH_SIZE, AddReport, write_articles
 
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
 
@@ -176,23 +175,23 @@ class Index:
     @classmethod
     def create(cls, path: str | Path) -> "Index":
         """Create an empty index at ``path`` (the folder is made if needed; an old index there is replaced)."""
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        return cls(whoosh_index.create_in(str(path), make_schema()), path)
+        return cls(create_index(path), Path(path))
 
     @classmethod
-    def open(cls, path: str | Path) -> "Index":
-        """Open the index at ``path``; raises :class:`IndexNotFoundError` if there is none."""
-        path = Path(path)
-        if not path.is_dir() or not whoosh_index.exists_in(str(path)):
-            raise IndexNotFoundError(
-                f"no searchkit index in {path}/ - build one with: searchkit index SOURCES... --index {path}"
-            )
-        return cls(whoosh_index.open_dir(str(path)), path)
+    def open(cls, path: str | Path, *, trust: bool = False) -> "Index":
+        """Open the index at ``path``.
+
+        Raises :class:`IndexNotFoundError` if there is none, :class:`UntrustedIndexError`
+        if other users can write to it (unless ``trust``: its pickles could run their
+        code), and :class:`IncompatibleIndexError` if it must be rebuilt.
+        """
+        return cls(open_index(path, trust=trust), Path(path))
 
     @staticmethod
     def exists(path: str | Path) -> bool:
         """True if ``path`` holds an index."""
+        from whoosh import index as whoosh_index
+
         return Path(path).is_dir() and whoosh_index.exists_in(str(path))
 
     def __enter__(self) -> "Index":
@@ -213,34 +212,38 @@ class Index:
     # -- writing
 
     @contextmanager
-    def _writer_turn(self) -> Iterator[None]:
+    def _writer_turn(self, lock_timeout: float) -> Iterator[None]:
         with self._writing:
             try:
                 yield
             except LockError:
-                raise SearchkitError(
-                    f"{self.path}/ is being written by another process: try again when it has finished"
+                waited = f" (waited {lock_timeout:g}s)" if lock_timeout else ""
+                raise IndexBusyError(
+                    f"{self.path}/ is being written by another process{waited}: try again when it has finished"
                 ) from None
 
-    def add(self, articles: Iterable[Article | dict]) -> AddReport:
-        """Index articles (Article objects or dicts with the same fields), committing in batches.
+    def add(self, articles: Iterable[Article | dict], *, batch_size: int = BATCH_SIZE,
+            lock_timeout: float = 0.0) -> AddReport:
+        """Index articles (Article objects or dicts with the same fields), committing every ``batch_size``.
 
-        An article whose id is already indexed replaces the old version if it changed.
+        An article whose id is already indexed replaces the old version if it changed. A
+        crash loses at most the batch being written. If another process is writing, waits
+        up to ``lock_timeout`` seconds for it, then raises :class:`IndexBusyError`.
         """
-        with self._writer_turn():
-            return write_articles(self._ix, articles)
+        with self._writer_turn(lock_timeout):
+            return write_articles(self._ix, articles, batch_size=batch_size, lock_timeout=lock_timeout)
 
     def update(self, article: Article | dict) -> bool:
         """Store ``article`` in place of the one with the same id (or add it); True if it was there."""
         report = self.add([article])
         return bool(report.updated or report.unchanged)
 
-    def delete(self, id: str) -> bool:
+    def delete(self, id: str, *, lock_timeout: float = 0.0) -> bool:
         """Remove the article with this id; True if there was one."""
         if not _storable(id):
             return False
-        with self._writer_turn():
-            writer = self._ix.writer()
+        with self._writer_turn(lock_timeout):
+            writer = self._ix.writer(timeout=lock_timeout)
             n = writer.delete_by_term("id", id)
             writer.commit()
         return bool(n)

@@ -90,18 +90,20 @@ def ingest(
     format: str | None = None,
     fields: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    **add_options,
 ) -> IngestReport:
     """Read, normalize and index every article in ``sources`` (files or folders) into ``index``.
 
     Bad input is skipped and reported, never raised. ``progress`` is called with the
-    number of articles handed to the index so far.
+    number of articles handed to the index so far. ``add_options`` (``batch_size``,
+    ``lock_timeout``) go to :meth:`Index.add`.
     """
     report = IngestReport()
     records = (r for src in sources for r in read_records(src, format=format, fields=fields, report=report.read))
     articles: Iterable[Article] = screen(map(assemble, records), report)
     if progress is not None:
         articles = _counted(articles, progress)
-    added = index.add(articles)
+    added = index.add(articles, **add_options)
     report.added, report.updated, report.unchanged = added.added, added.updated, added.unchanged
     return report
 

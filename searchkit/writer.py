@@ -46,14 +46,28 @@ def _document(article: Article, fingerprint: str) -> dict:
     return doc
 
 
-def write_articles(ix, articles: Iterable[Article | dict]) -> AddReport:
-    """Add or replace ``articles`` in the Whoosh index ``ix``, committing every BATCH_SIZE articles."""
+def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int = BATCH_SIZE,
+                   lock_timeout: float = 0.0) -> AddReport:
+    """Add or replace ``articles`` in the Whoosh index ``ix``, committing every ``batch_size`` articles.
+
+    The index's write lock is held for the whole run (not only each batch), so another
+    writer cannot slip in between two batches; it waits up to ``lock_timeout`` seconds
+    for a writer that holds it, then raises Whoosh's LockError.
+    """
+    from whoosh.index import LockError
+    from whoosh.util.filelock import try_for
+    from whoosh.writing import SegmentWriter
+
+    lock = ix.lock("WRITELOCK")
+    if not try_for(lock.acquire, timeout=lock_timeout, delay=0.1):
+        raise LockError("another process is writing to the index")
     report = AddReport()
     seen: set[str] = set()
     pending = 0
-    writer = ix.writer(limitmb=128)
-    reader = writer.reader()
+    writer = None
     try:
+        writer = SegmentWriter(ix, _lk=False, limitmb=128)
+        reader = writer.reader()
         for item in articles:
             article = item if isinstance(item, Article) else Article.from_dict(item)
             fp = article.fingerprint()
@@ -68,16 +82,20 @@ def write_articles(ix, articles: Iterable[Article | dict]) -> AddReport:
                 report.added += 1
             writer.add_document(**_document(article, fp))
             pending += 1
-            if pending >= BATCH_SIZE:
+            if pending >= batch_size:
                 writer.commit()
-                writer = ix.writer(limitmb=128)
+                writer = SegmentWriter(ix, _lk=False, limitmb=128)
                 reader = writer.reader()
                 pending = 0
+        if pending:
+            writer.commit()
+        else:
+            writer.cancel()
+        writer = None
     except BaseException:
-        writer.cancel()
+        if writer is not None:
+            writer.cancel()
         raise
-    if pending:
-        writer.commit()
-    else:
-        writer.cancel()
+    finally:
+        lock.release()
     return report

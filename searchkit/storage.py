@@ -1,0 +1,148 @@
+"""Index stage, part 0: the index folder on disk, opened safely.
+
+Whoosh keeps the schema and parts of an index as pickles, and unpickling runs code:
+an index folder that someone else can write to could make searchkit run their code.
+So a folder (or a file in it) that other users can write to, or that belongs to
+another user, is refused unless the caller trusts it. Each index records its format
+in ``searchkit-format.json``; an index of another format, or one Whoosh cannot read,
+is refused with a message to rebuild it (``searchkit index --rebuild``) instead of an
+error from deep inside Whoosh. :func:`rebuilding` builds a new index beside the old
+one and swaps it in only when it is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import IncompatibleIndexError, IndexNotFoundError, UntrustedIndexError
+
+FORMAT = 1  # bumped when an index written by this version cannot be read by the one before
+FORMAT_FILE = "searchkit-format.json"
+
+
+def _rebuild_hint(path: Path) -> str:
+    return f"rebuild it with: searchkit index SOURCES... --index {path} --rebuild"
+
+
+def untrusted(path: Path) -> str | None:
+    """Why another user could change the index in ``path`` (so plant code in its pickles), or None.
+
+    Write access for the folder's group is accepted only when the group is the user's
+    own primary group (as with a umask of 002 and a personal group).
+    """
+    me, my_group = os.geteuid(), os.getegid()
+    for item in [path, *(p for p in path.iterdir() if p.is_file())]:
+        st = item.lstat()
+        if st.st_mode & stat.S_IWOTH:
+            return f"{item} can be written by every user"
+        if st.st_mode & stat.S_IWGRP and st.st_gid != my_group:
+            return f"{item} can be written by the users of its group"
+        if st.st_uid not in (me, 0):
+            try:
+                owner = pwd.getpwuid(st.st_uid).pw_name
+            except KeyError:
+                owner = f"uid {st.st_uid}"
+            return f"{item} belongs to another user ({owner})"
+    return None
+
+
+def write_format(path: Path) -> None:
+    """Record this version's index format in ``path`` (written whole, then renamed into place)."""
+    from . import __name__ as package
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        written_by = f"{package} {version(package)}"
+    except PackageNotFoundError:  # pragma: no cover (running from a source tree)
+        written_by = package
+    temp = path / f".{FORMAT_FILE}.tmp"
+    temp.write_text(json.dumps({"format": FORMAT, "written_by": written_by}) + "\n")
+    os.replace(temp, path / FORMAT_FILE)
+
+
+def _recorded_format(path: Path) -> int | None:
+    """The format the index in ``path`` records, or None when it records none (or nothing readable)."""
+    try:
+        return int(json.loads((path / FORMAT_FILE).read_text())["format"])
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError) as e:
+        raise IncompatibleIndexError(f"{path}/{FORMAT_FILE} is damaged ({e}): {_rebuild_hint(path)}") from None
+
+
+def open_index(path: str | Path, *, trust: bool = False):
+    """The Whoosh index in ``path``, after the checks above; OSError (permissions) is left to the caller."""
+    from whoosh import index as whoosh_index
+
+    from .schema import make_schema
+
+    path = Path(path)
+    if not path.is_dir() or not whoosh_index.exists_in(str(path)):
+        raise IndexNotFoundError(
+            f"no searchkit index in {path}/ - build one with: searchkit index SOURCES... --index {path}"
+        )
+    if not trust and (reason := untrusted(path)):
+        raise UntrustedIndexError(
+            f"refusing to open the index in {path}/: {reason}, and an index holds pickled data that can run "
+            "code when loaded; fix its permissions (chmod go-w) or, if you trust it, pass --trust (trust=True)"
+        )
+    recorded = _recorded_format(path)
+    if recorded is not None and recorded != FORMAT:
+        raise IncompatibleIndexError(
+            f"the index in {path}/ has format {recorded}, this searchkit reads format {FORMAT}: {_rebuild_hint(path)}"
+        )
+    try:
+        ix = whoosh_index.open_dir(str(path))
+        names = set(ix.schema.names())
+    except OSError:
+        raise
+    except Exception as e:  # a damaged TOC, a pickle of classes that no longer exist, another program's index
+        raise IncompatibleIndexError(
+            f"cannot open the index in {path}/ ({type(e).__name__}: {e}): {_rebuild_hint(path)}"
+        ) from None
+    if recorded is None and names != set(make_schema().names()):  # older than the format file, and different
+        ix.close()
+        raise IncompatibleIndexError(f"the index in {path}/ was built by an older searchkit: {_rebuild_hint(path)}")
+    return ix
+
+
+def create_index(path: str | Path):
+    """A new, empty Whoosh index in ``path`` (made if needed; an index already there is replaced)."""
+    from whoosh import index as whoosh_index
+
+    from .schema import make_schema
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(path), make_schema())
+    write_format(path)
+    return ix
+
+
+@contextmanager
+def rebuilding(path: str | Path) -> Iterator[Path]:
+    """A fresh folder beside ``path`` to build a new index in; it replaces ``path`` only if the block succeeds.
+
+    A crash while building leaves the old index as it was (and a ``.NAME.rebuild-PID``
+    folder beside it, which the next rebuild by the same process id, or the user, removes).
+    """
+    path = Path(path)
+    fresh = path.parent / f".{path.name}.rebuild-{os.getpid()}"
+    old = path.parent / f".{path.name}.old-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        yield fresh
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if path.exists():
+        os.rename(path, old)
+    os.rename(fresh, path)
+    shutil.rmtree(old, ignore_errors=True)
