@@ -29,7 +29,7 @@ from .errors import IndexBusyError
 from .query import SORTS, filter_query, parse_query
 from .ranking import weighting
 from .results import Highlighter, Hit, Results, word_splitter
-from .storage import create_index, open_index
+from .storage import create_index, has_index, open_index
 from .writer import BATCH_SIZE, AddReport, write_articles
 
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
@@ -189,10 +189,8 @@ class Index:
 
     @staticmethod
     def exists(path: str | Path) -> bool:
-        """True if ``path`` holds an index."""
-        from whoosh import index as whoosh_index
-
-        return Path(path).is_dir() and whoosh_index.exists_in(str(path))
+        """True if ``path`` holds an index (nothing in it is loaded to find out)."""
+        return has_index(path)
 
     def __enter__(self) -> "Index":
         return self

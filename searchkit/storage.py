@@ -27,6 +27,20 @@ FORMAT = 1  # bumped when an index written by this version cannot be read by the
 FORMAT_FILE = "searchkit-format.json"
 
 
+def has_index(path: str | Path) -> bool:
+    """True if ``path`` holds an index (a Whoosh table of contents), found without loading any of it.
+
+    Whoosh's own ``exists_in`` opens the index to find out, and so unpickles its schema:
+    that must not happen before :func:`untrusted` has had its say.
+    """
+    path = Path(path)  # os.listdir, not glob: an unreadable folder must raise, not look empty
+    return path.is_dir() and any(n.startswith("_MAIN_") and n.endswith(".toc") for n in os.listdir(path))
+
+
+def _not_found(path: Path) -> IndexNotFoundError:
+    return IndexNotFoundError(f"no searchkit index in {path}/ - build one with: searchkit index SOURCES... --index {path}")
+
+
 def _rebuild_hint(path: Path) -> str:
     return f"rebuild it with: searchkit index SOURCES... --index {path} --rebuild"
 
@@ -84,10 +98,8 @@ def open_index(path: str | Path, *, trust: bool = False):
     from .schema import make_schema
 
     path = Path(path)
-    if not path.is_dir() or not whoosh_index.exists_in(str(path)):
-        raise IndexNotFoundError(
-            f"no searchkit index in {path}/ - build one with: searchkit index SOURCES... --index {path}"
-        )
+    if not has_index(path):
+        raise _not_found(path)
     if not trust and (reason := untrusted(path)):
         raise UntrustedIndexError(
             f"refusing to open the index in {path}/: {reason}, and an index holds pickled data that can run "
@@ -103,6 +115,8 @@ def open_index(path: str | Path, *, trust: bool = False):
         names = set(ix.schema.names())
     except OSError:
         raise
+    except whoosh_index.EmptyIndexError:
+        raise _not_found(path) from None
     except Exception as e:  # a damaged TOC, a pickle of classes that no longer exist, another program's index
         raise IncompatibleIndexError(
             f"cannot open the index in {path}/ ({type(e).__name__}: {e}): {_rebuild_hint(path)}"
