@@ -26,16 +26,21 @@ def _index_option(f):
 
 
 def _build(sources: list[Path], index_dir: Path) -> None:
-    from .readers import ReadReport, read_articles
+    from whoosh.index import LockError
+
     from .index import Index
+    from .readers import ReadReport
+    from .writer import index_sources
 
     report = ReadReport()
-    index = Index.open(index_dir) if Index.exists(index_dir) else Index.create(index_dir)
-    with index:
-        added = index.add(a for src in sources for a in read_articles(src, report=report))
-        total = len(index)
+    try:
+        added = index_sources(sources, index_dir, report=report)
+    except LockError:
+        raise click.ClickException(f"another process is writing to {index_dir}/; try again when it is done") from None
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
+    with Index.open(index_dir) as index:
+        total = len(index)
     click.echo(
         f"Indexed {added.added} new and {added.updated} changed articles "
         f"({added.unchanged} unchanged) into {index_dir}/: {total} articles in all.",
