@@ -6,18 +6,22 @@ read wins).
 
 Two ways in. :func:`write_articles` writes Article objects in this process.
 :func:`index_sources` is the bulk pipeline the CLI uses: this process only reads
-files into raw records; worker processes normalize them, find people and dates,
-and write each chunk of articles into a segment of its own, in a staging folder.
-This process then decides what is new, changed or unchanged, moves the finished
-segments into the index and commits every batch, so a crash loses at most the
-last batch. Small segments are merged, also by the workers, a tier at a time
-(:data:`MERGE_FACTOR` segments of about the same size make one), which bounds
-both the number of segments a search must visit and the work of merging.
+files into raw records and sends them, in chunks, to worker processes (one per
+core). Each worker normalizes its records, finds people and dates, and adds the
+articles to a Whoosh segment of its own in a staging folder; this process decides,
+in reading order, what is new, changed or unchanged, and commits each segment a
+worker finishes, so a crash loses at most the segments being written.
+
+Merging segments costs Whoosh nearly as much as indexing them again, so the
+pipeline avoids it: a worker's segment grows with the index (a quarter of it,
+between SEGMENT_DOCS and MAX_SEGMENT_DOCS articles), which keeps the number of
+segments logarithmic in the size of the index; only the few small segments left
+at the end of a run are merged. Memory stays bounded because a writer sorts its
+postings to disk in runs of LIMIT_MB.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 from collections import deque
@@ -28,12 +32,13 @@ from pathlib import Path
 
 from .article import Article
 
-BATCH_SIZE = 2000  # articles per commit: a crash loses at most one batch
-CHUNK_SIZE = 1000  # articles a worker writes into one segment
-MERGE_FACTOR = 8  # this many segments of one size tier are merged into one
-# Memory for a writer's postings before it sorts them to disk. A chunk fits, so
-# fresh segments never spill; merges of big segments do, which bounds memory.
-LIMIT_MB = 192
+BATCH_SIZE = 2000  # articles per commit in write_articles: a crash loses at most one batch
+CHUNK_SIZE = 500  # records sent to a worker at a time
+SEGMENT_DOCS = 10_000  # articles in a worker's segment, at least (the pipeline commits per segment) ...
+MAX_SEGMENT_DOCS = 100_000  # ... and at most
+# Memory for a writer's postings before it sorts a run of them to disk: this bounds
+# a worker's memory whatever the size of its segment.
+LIMIT_MB = 128
 STAGING = ".staging"  # worker segments wait here; Whoosh's clean-up ignores dot files
 
 
@@ -158,25 +163,34 @@ def _assembled(records: Iterable, report) -> Iterator[Article]:
 
 @dataclass
 class _Chunk:
-    """What a worker made of one chunk of records: a staged segment and what is in it."""
+    """What a worker made of one chunk of records."""
 
-    segment: object | None  # the Whoosh segment, None when nothing new was written
-    staging: str  # the folder holding the segment's files
-    docs: list[tuple[str, str]]  # (id, fingerprint) of each document, in document-number order
+    worker: str  # which worker wrote it
+    serial: int  # which of that worker's segments the documents went into
+    first: int  # the document number of the first document in that segment
+    docs: list[tuple[str, str]]  # (id, fingerprint) of each document written, in order
     unchanged: int = 0  # articles already in the committed index
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, message)
+    finished: _Staged | None = None  # the segment, if this chunk completed it
 
 
 @dataclass
-class _Merge:
-    """A merge in flight: the segments going in, and their deletions when it was asked for."""
+class _Staged:
+    """A finished segment in a worker's staging folder."""
 
-    sources: dict[str, int]  # segment id -> deleted count at submission
-    result: object  # AsyncResult of (segment, staging folder)
+    worker: str
+    serial: int
+    segment: object  # a Whoosh segment
+    staging: str
+
+
+def segment_target(committed_docs: int) -> int:
+    """How many articles a worker puts in a segment: more as the index grows, so segments stay few."""
+    return max(SEGMENT_DOCS, min(MAX_SEGMENT_DOCS, committed_docs // 4))
 
 
 class _ParallelWriter:
-    """Feeds chunks of records to worker processes and commits the segments they write."""
+    """Feeds chunks of records to worker processes and commits the segments they finish."""
 
     def __init__(self, ix, procs: int, report):
         self.ix, self.procs, self.report = ix, procs, report
@@ -184,34 +198,36 @@ class _ParallelWriter:
         self.staging = self.folder / STAGING
         self.added = AddReport()
         self.seen: set[str] = set()  # fingerprints written in this run
-        self.staged: list[_Chunk] = []  # written by workers, not yet committed
-        self.staged_ids: dict[str, tuple[_Chunk, int]] = {}  # id -> its staged document
+        self.pending: dict[str, tuple[str, int, int]] = {}  # id -> (worker, serial, docnum) not yet committed
+        self.doomed: dict[tuple[str, int], set[int]] = {}  # documents to delete from segments still in workers
         self.to_delete: set[str] = set()  # ids whose committed versions are replaced
-        self.merges: list[_Merge] = []
+        self.finished: list[_Staged] = []
         self.committed = None  # a reader of the index as last committed
 
     def run(self, records: Iterable) -> AddReport:
         import multiprocessing
 
+        from whoosh.index import LockError
         from whoosh.util import random_name
 
         lock = self.ix.lock("WRITELOCK")
         if not lock.acquire():
-            from whoosh.index import LockError
-
             raise LockError(f"another process is writing to the index in {self.folder}/")
         shutil.rmtree(self.staging, ignore_errors=True)  # left over from a crashed run
         self.staging.mkdir()
+        barrier = multiprocessing.Barrier(self.procs)
         pool = multiprocessing.Pool(
             self.procs, initializer=_worker_start,
-            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name()),
+            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier),
         )
         try:
             self.committed = self.ix.reader()
             self._feed(pool, records)
-            while self.merges:  # merges may cascade into bigger ones
-                self._wait_merges()
-                self._commit(pool)
+            # Every worker finishes its last segment (the barrier gives each worker one of these tasks).
+            for staged in pool.map(_finish_at_end, range(self.procs), chunksize=1):
+                if staged is not None:
+                    self.finished.append(staged)
+            self._commit(final=True)
             pool.close()
         except BaseException:
             pool.terminate()
@@ -227,120 +243,79 @@ class _ParallelWriter:
     def _feed(self, pool, records: Iterable) -> None:
         inflight: deque = deque()
         chunk: list = []
-        staged_docs = 0
 
-        def collect():
-            nonlocal staged_docs
-            staged_docs += self._take(inflight.popleft().get())
-            if staged_docs >= BATCH_SIZE:
-                self._commit(pool)
-                staged_docs = 0
+        def submit():
+            target = segment_target(self.committed.doc_count_all())
+            inflight.append(pool.apply_async(_add_chunk, (chunk, target)))
 
         for record in records:
             chunk.append(record)
             if len(chunk) >= CHUNK_SIZE:
-                inflight.append(pool.apply_async(_add_chunk, (chunk,)))
+                submit()
                 chunk = []
                 while len(inflight) > 2 * self.procs or (inflight and inflight[0].ready()):
-                    collect()
+                    self._take(inflight.popleft().get())
         if chunk:
-            inflight.append(pool.apply_async(_add_chunk, (chunk,)))
+            submit()
         while inflight:
-            collect()
-        self._commit(pool)
+            self._take(inflight.popleft().get())
 
-    def _take(self, chunk: _Chunk) -> int:
-        """Decide, in reading order, what each document of a finished chunk is; returns how many stay."""
+    def _take(self, chunk: _Chunk) -> None:
+        """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
         for where, message in chunk.problems:
             self.report.warn(where, message)
         self.added.unchanged += chunk.unchanged
-        kept = 0
-        for docnum, (id_, fp) in enumerate(chunk.docs):
+        for docnum, (id_, fp) in enumerate(chunk.docs, start=chunk.first):
+            here = (chunk.worker, chunk.serial, docnum)
             if fp in self.seen:  # the same article twice in this run
-                chunk.segment.delete_document(docnum)
+                self._doom(here)
                 self.added.unchanged += 1
                 continue
             self.seen.add(fp)
-            kept += 1
-            if id_ in self.staged_ids:  # a newer version of an article staged in this batch
-                old, old_docnum = self.staged_ids[id_]
-                old.segment.delete_document(old_docnum)
+            if id_ in self.pending:  # a newer version of an article not yet committed
+                self._doom(self.pending[id_])
                 self.added.updated += 1
             elif ("id", id_) in self.committed:
                 self.to_delete.add(id_)
                 self.added.updated += 1
             else:
                 self.added.added += 1
-            self.staged_ids[id_] = (chunk, docnum)
-        if chunk.segment is not None:
-            self.staged.append(chunk)
-        return kept
+            self.pending[id_] = here
+        if chunk.finished is not None:
+            self.finished.append(chunk.finished)
+            self._commit()
 
-    def _commit(self, pool) -> None:
-        """Commit the staged segments and finished merges, then ask for the merges now due."""
-        from whoosh.writing import SegmentWriter
+    def _doom(self, where: tuple[str, int, int]) -> None:
+        worker, serial, docnum = where
+        self.doomed.setdefault((worker, serial), set()).add(docnum)
 
-        writer = SegmentWriter(self.ix, _lk=False)  # the run holds the lock
+    def _commit(self, final: bool = False) -> None:
+        """Commit the finished segments (and, at the end of the run, merge the smallest ones)."""
+        from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
+
+        writer = SegmentWriter(self.ix, _lk=False, limitmb=LIMIT_MB)  # the run holds the lock
         try:
             for id_ in self.to_delete:
                 writer.delete_by_term("id", id_)
-            segments = self._apply_merges(writer.segments)
-            for chunk in self.staged:
-                _move_segment(chunk.segment, Path(chunk.staging), self.folder)
-                segments.append(chunk.segment)
-            writer._close_segment()
+            segments = writer._merge_segments(MERGE_SMALL if final else NO_MERGE, False, True)
+            for staged in self.finished:
+                for docnum in self.doomed.pop((staged.worker, staged.serial), ()):
+                    staged.segment.delete_document(docnum)
+                for name in staged.segment.list_files(_storage(staged.staging)):
+                    os.replace(Path(staged.staging) / name, self.folder / name)
+                segments.append(staged.segment)
+            if writer._added:  # small segments merged into this writer's
+                segments.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
             writer._commit_toc(segments)
         finally:
             writer._finish()
-        self.staged, self.staged_ids, self.to_delete = [], {}, set()
+        done = {(s.worker, s.serial) for s in self.finished}
+        self.pending = {k: v for k, v in self.pending.items() if v[:2] not in done}
+        self.finished, self.to_delete = [], set()
         self.committed.close()
         self.committed = self.ix.reader()
-        self._plan_merges(pool, segments)
-
-    def _apply_merges(self, segments: list) -> list:
-        """``segments`` with every finished merge in place of its sources (a merge whose sources changed is dropped)."""
-        by_id = {s.segment_id(): s for s in segments}
-        waiting = []
-        for merge in self.merges:
-            if not merge.result.ready():
-                waiting.append(merge)
-                continue
-            merged, staging = merge.result.get()
-            current = [by_id.get(sid) for sid in merge.sources]
-            if all(s is not None and s.deleted_count() == n for s, n in zip(current, merge.sources.values())):
-                for sid in merge.sources:
-                    del by_id[sid]
-                if merged is not None:
-                    _move_segment(merged, Path(staging), self.folder)
-                    by_id[merged.segment_id()] = merged
-            elif merged is not None:  # deletions arrived meanwhile: keep the sources, drop the merge
-                for name in merged.list_files(_storage(staging)):
-                    os.remove(Path(staging) / name)
-        self.merges = waiting
-        return list(by_id.values())
-
-    def _plan_merges(self, pool, segments: list) -> None:
-        busy = {sid for m in self.merges for sid in m.sources}
-        tiers: dict[int, list] = {}
-        for s in segments:
-            if s.segment_id() not in busy:
-                tiers.setdefault(_tier(s.doc_count_all()), []).append(s)
-        for group in tiers.values():
-            if len(group) >= MERGE_FACTOR:
-                group = sorted(group, key=lambda s: s.doc_count_all())[:MERGE_FACTOR]
-                self.merges.append(_Merge(
-                    sources={s.segment_id(): s.deleted_count() for s in group},
-                    result=pool.apply_async(_merge_segments, (group,)),
-                ))
-
-    def _wait_merges(self) -> None:
-        for merge in self.merges:
-            merge.result.wait()
-
-
-def _tier(doc_count: int) -> int:
-    """Segments of one tier hold within a factor of MERGE_FACTOR as many documents."""
-    return 0 if doc_count < CHUNK_SIZE else int(math.log(doc_count / CHUNK_SIZE, MERGE_FACTOR))
 
 
 def _storage(folder: str):
@@ -349,24 +324,21 @@ def _storage(folder: str):
     return FileStorage(folder)
 
 
-def _move_segment(segment, staging: Path, folder: Path) -> None:
-    for name in segment.list_files(_storage(str(staging))):
-        os.replace(staging / name, folder / name)
-
-
 # ---------------------------------------------------------------- in the worker processes
 
 _worker: dict = {}
 
 
-def _worker_start(folder: str, indexname: str, staging_root: str, tag: str) -> None:
+def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier) -> None:
     """Open the index to read, and make this worker's staging index (same schema, no documents)."""
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.open_dir(folder, indexname=indexname)
-    staging = Path(staging_root) / f"{tag}-{os.getpid()}"
+    name = f"{tag}-{os.getpid()}"
+    staging = Path(staging_root) / name
     staging.mkdir()
-    _worker.update(ix=ix, staging=str(staging), reader=None, generation=None,
+    _worker.update(ix=ix, name=name, staging=str(staging), reader=None, generation=None, writer=None,
+                   serial=0, barrier=barrier,
                    stage_ix=whoosh_index.create_in(str(staging), ix.schema, indexname=indexname))
 
 
@@ -382,22 +354,17 @@ def _committed_reader():
     return _worker["reader"]
 
 
-def _staged_segment(writer):
-    """Finish ``writer``'s segment in the staging folder; None if it is empty."""
-    if writer.doc_count() == 0:
-        writer._close_segment()
-        return None
-    return writer._finalize_segment()
-
-
-def _add_chunk(records: list) -> _Chunk:
+def _add_chunk(records: list, target: int) -> _Chunk:
+    """Assemble ``records`` and add the new ones to this worker's open segment, finishing it at ``target`` articles."""
     from whoosh.writing import SegmentWriter
 
     from .assemble import assemble
 
     reader = _committed_reader()
-    writer = SegmentWriter(_worker["stage_ix"], _lk=False, limitmb=LIMIT_MB)
-    out = _Chunk(None, _worker["staging"], [])
+    if _worker["writer"] is None:
+        _worker["writer"] = SegmentWriter(_worker["stage_ix"], _lk=False, limitmb=LIMIT_MB)
+    writer = _worker["writer"]
+    out = _Chunk(_worker["name"], _worker["serial"], writer.doc_count(), [])
     for record in records:
         try:
             article = assemble(record)
@@ -410,20 +377,26 @@ def _add_chunk(records: list) -> _Chunk:
             continue
         writer.add_document(**_document(article, fp))
         out.docs.append((article.id, fp))
-    out.segment = _staged_segment(writer)
+    if writer.doc_count() >= target:
+        out.finished = _finish_segment()
     return out
 
 
-def _merge_segments(segments: list):
-    """Merge committed ``segments`` (leaving out deleted documents) into one new staged segment."""
-    from whoosh.reading import SegmentReader
-    from whoosh.writing import SegmentWriter
+def _finish_at_end(_) -> _Staged | None:
+    """The end of the run: finish the open segment, then wait, so that each worker gets one of these tasks."""
+    staged = _finish_segment()
+    _worker["barrier"].wait()
+    return staged
 
-    ix = _worker["ix"]
-    writer = SegmentWriter(_worker["stage_ix"], _lk=False, limitmb=LIMIT_MB)
-    for segment in segments:
-        reader = SegmentReader(ix.storage, ix.schema, segment)
-        if reader.doc_count():
-            writer.add_reader(reader)
-        reader.close()
-    return _staged_segment(writer), _worker["staging"]
+
+def _finish_segment() -> _Staged | None:
+    """Finish this worker's open segment in its staging folder (None if it has no documents)."""
+    writer, _worker["writer"] = _worker["writer"], None
+    if writer is None:
+        return None
+    serial = _worker["serial"]
+    _worker["serial"] += 1
+    if writer.doc_count() == 0:
+        writer._close_segment()
+        return None
+    return _Staged(_worker["name"], serial, writer._finalize_segment(), _worker["staging"])

@@ -17,10 +17,11 @@ from conftest import CORPUS
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    """Chunks, batches and merge tiers small enough that a few dozen articles use them all."""
-    monkeypatch.setattr(writer, "CHUNK_SIZE", 4)
+    """Chunks, segments and batches small enough that a few dozen articles use them all."""
+    monkeypatch.setattr(writer, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 6)
+    monkeypatch.setattr(writer, "MAX_SEGMENT_DOCS", 12)
     monkeypatch.setattr(writer, "BATCH_SIZE", 8)
-    monkeypatch.setattr(writer, "MERGE_FACTOR", 3)
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
@@ -51,13 +52,13 @@ def test_parallel_and_serial_index_the_same_articles(tmp_path, small_batches):
             assert {h.id for h in a.search(query, limit=50)} == {h.id for h in b.search(query, limit=50)}
 
 
-def test_many_batches_merge_into_few_segments_and_lose_nothing(tmp_path, small_batches):
+def test_many_segments_lose_nothing(tmp_path, small_batches):
     src = write_jsonl(tmp_path / "news.jsonl", news(60))
     report = index_sources([src], tmp_path / "idx", procs=2)
     assert (report.added, report.updated, report.unchanged) == (60, 0, 0)
     assert set(stored(tmp_path / "idx")) == {f"n{i}" for i in range(60)}
     with Index.open(tmp_path / "idx") as index:
-        assert len(index._ix._segments()) < 60 / writer.CHUNK_SIZE  # tiers were merged
+        assert 60 / writer.MAX_SEGMENT_DOCS <= len(index._ix._segments()) <= 60 / writer.SEGMENT_DOCS + 2
         assert index.search("w17").total == 1 and index.search("harbor").total == 60
     assert not (tmp_path / "idx" / writer.STAGING).exists()
 
