@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import baselines
 
-SYSTEMS = ("searchkit", "naive", "fts5")
+SYSTEMS = ("searchkit", "naive", "fts5")  # also "serial": searchkit's pipeline in one process, as before issue 7
 CATEGORIES = ("term", "and2", "and3", "phrase", "person", "daterange", "datesorted")
 
 
@@ -33,6 +33,8 @@ CATEGORIES = ("term", "and2", "and3", "phrase", "person", "daterange", "datesort
 
 def build(system: str, sources: list[Path], out: Path, *, procs: int | None = None, schema: str = "current") -> int:
     """Build one system's index of ``sources`` at ``out``; returns the number of articles indexed."""
+    if system == "serial":
+        system, procs = "searchkit", 1
     if system == "searchkit":
         from ..writer import index_sources
 
@@ -151,25 +153,40 @@ def _dt(d: date) -> datetime:
 
 
 class SearchkitRunner:
-    """Searches with searchkit's :class:`Index` (snippets included)."""
+    """Searches with searchkit's :meth:`Index.search` (snippets included).
+
+    Filters and date order go through ``Index.search``'s own ``people``, ``since``,
+    ``until`` and ``sort`` options where it has them; otherwise through Whoosh's
+    ``filter`` and ``sortedby`` around searchkit's parser and snippets.
+    """
 
     def __init__(self, index_dir: Path):
+        import inspect
+
         from ..index import Index
 
         self.index = Index.open(index_dir)
+        self.has_filters = {"since", "until", "sort", "people"} <= set(inspect.signature(Index.search).parameters)
 
     def text(self, q: Query) -> str:
-        text = f'"{" ".join(q.words)}"' if q.category == "phrase" else " ".join(q.words)
-        return text + (f" people:({q.person})" if q.person else "")
+        return f'"{" ".join(q.words)}"' if q.category == "phrase" else " ".join(q.words)
 
     def run(self, q: Query) -> int:
+        if self.has_filters:
+            options: dict = {"people": [q.person]} if q.person else {}
+            if q.category == "daterange":
+                options.update(since=q.start, until=q.end)
+            if q.category == "datesorted":
+                options["sort"] = "newest"
+            return len(self.index.search(self.text(q), limit=10, **options).hits)
         if q.category == "daterange":
             from whoosh.query import DateRange
 
             return _search_with(self.index, self.text(q), filter=DateRange("date", _dt(q.start), _dt(q.end)))
         if q.category == "datesorted":
             return _search_with(self.index, self.text(q), sortedby="date", reverse=True)
-        return self.index.search(self.text(q), limit=10).total
+        text = self.text(q) + (f" people:({q.person})" if q.person else "")
+        return len(self.index.search(text, limit=10).hits)
 
     def close(self):
         self.index.close()
@@ -243,7 +260,7 @@ class Fts5Runner:
         self.con.close()
 
 
-RUNNERS = {"searchkit": SearchkitRunner, "naive": NaiveRunner, "fts5": Fts5Runner}
+RUNNERS = {"searchkit": SearchkitRunner, "serial": SearchkitRunner, "naive": NaiveRunner, "fts5": Fts5Runner}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -359,6 +376,10 @@ def report(runs: list[Run], procs: int | None) -> str:
         if "naive" in systems and "searchkit" in systems:
             out.append(f"  searchkit whole pipeline / naive Whoosh throughput: "
                        f"{run.throughput('searchkit') / run.throughput('naive'):.2f}x  (target >= 2x)")
+        if "serial" in systems and "searchkit" in systems:
+            out.append(f"  searchkit parallel / serial (before) throughput: "
+                       f"{run.throughput('searchkit') / run.throughput('serial'):.2f}x, CPU per article "
+                       f"{run.median('searchkit', 'cpu_seconds') / run.median('serial', 'cpu_seconds'):.2f}x")
         out += ["", "Query latency ms (p50 / p95 / p99), snippets included"]
         out.append("  " + f"{'':<12}" + "".join(f"{s:>26}" for s in systems)
                    + ("   p95 searchkit/naive" if "naive" in systems and "searchkit" in systems else ""))
