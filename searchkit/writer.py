@@ -39,6 +39,10 @@ MAX_SEGMENT_DOCS = 100_000  # ... and at most
 # Memory for a writer's postings before it sorts a run of them to disk: this bounds
 # a worker's memory whatever the size of its segment.
 LIMIT_MB = 128
+# Segments stay as separate files, not one compound file: Whoosh reads a file inside a
+# compound segment by copying it into memory, so every reader (each search, each
+# process) would hold a copy of all postings; separate files are memory-mapped.
+WRITER_OPTIONS = {"limitmb": LIMIT_MB, "compound": False}
 STAGING = ".staging"  # worker segments wait here; Whoosh's clean-up ignores dot files
 
 
@@ -78,7 +82,7 @@ def write_articles(ix, articles: Iterable[Article | dict]) -> AddReport:
     report = AddReport()
     seen: set[str] = set()
     pending = 0
-    writer = ix.writer(limitmb=LIMIT_MB)
+    writer = ix.writer(**WRITER_OPTIONS)
     reader = writer.reader()
     try:
         for item in articles:
@@ -97,7 +101,7 @@ def write_articles(ix, articles: Iterable[Article | dict]) -> AddReport:
             pending += 1
             if pending >= BATCH_SIZE:
                 writer.commit()
-                writer = ix.writer(limitmb=LIMIT_MB)
+                writer = ix.writer(**WRITER_OPTIONS)
                 reader = writer.reader()
                 pending = 0
     except BaseException:
@@ -293,7 +297,7 @@ class _ParallelWriter:
         """Commit the finished segments (and, at the end of the run, merge the smallest ones)."""
         from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
 
-        writer = SegmentWriter(self.ix, _lk=False, limitmb=LIMIT_MB)  # the run holds the lock
+        writer = SegmentWriter(self.ix, _lk=False, **WRITER_OPTIONS)  # the run holds the lock
         try:
             for id_ in self.to_delete:
                 writer.delete_by_term("id", id_)
@@ -362,7 +366,7 @@ def _add_chunk(records: list, target: int) -> _Chunk:
 
     reader = _committed_reader()
     if _worker["writer"] is None:
-        _worker["writer"] = SegmentWriter(_worker["stage_ix"], _lk=False, limitmb=LIMIT_MB)
+        _worker["writer"] = SegmentWriter(_worker["stage_ix"], _lk=False, **WRITER_OPTIONS)
     writer = _worker["writer"]
     out = _Chunk(_worker["name"], _worker["serial"], writer.doc_count(), [])
     for record in records:
