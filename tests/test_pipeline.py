@@ -113,3 +113,14 @@ def test_an_index_locked_by_another_writer_is_refused(tmp_path):
                 index_sources([src], tmp_path / "idx", procs=2)
         finally:
             other.cancel()
+
+
+def test_segments_are_separate_files_so_readers_map_them_instead_of_copying(tmp_path, small_batches):
+    src = write_jsonl(tmp_path / "news.jsonl", news(20))
+    index_sources([src], tmp_path / "bulk", procs=2)
+    with Index.create(tmp_path / "api") as index:
+        index.add(news(20))
+    for folder in ("bulk", "api"):
+        with Index.open(tmp_path / folder) as index:
+            segments = index._ix._segments()
+            assert segments and not any(s.is_compound() for s in segments)
