@@ -16,7 +16,6 @@ from .readers.detect import FORMATS
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_LOCK_TIMEOUT = 10.0
-BATCH_SIZE = 2000  # the default of searchkit.writer.BATCH_SIZE, without importing Whoosh for --help
 
 
 class UsageProblem(click.ClickException):
@@ -154,8 +153,9 @@ def main() -> None:
               help="Build the index anew from SOURCES (beside the old one, which is replaced when it is complete).")
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_LOCK_TIMEOUT, show_default=True,
               metavar="SECONDS", help="How long to wait for another process writing to the index.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=BATCH_SIZE, show_default=True, metavar="N",
-              help="Articles per commit: a crash loses at most the batch being written.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Commit at least every N articles per process: a crash loses at most the batches being written "
+                   "(default: 2,000 in one process; 10,000 or more per worker process).")
 @_trust_option
 def index_cmd(sources: tuple[Path, ...], index_dir: Path, format_, fields, strict: bool, **options) -> None:
     """Index articles from SOURCES (files or folders; default ./corpus). Re-running only adds what changed."""

@@ -30,7 +30,7 @@ from .query import SORTS, filter_query, parse_query
 from .ranking import weighting
 from .results import Highlighter, Hit, Results, word_splitter
 from .storage import create_index, has_index, open_index
-from .writer import BATCH_SIZE, AddReport, write_articles
+from .writer import AddReport, write_articles, write_records
 
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
 
@@ -220,7 +220,7 @@ class Index:
                     f"{self.path}/ is being written by another process{waited}: try again when it has finished"
                 ) from None
 
-    def add(self, articles: Iterable[Article | dict], *, batch_size: int = BATCH_SIZE,
+    def add(self, articles: Iterable[Article | dict], *, batch_size: int | None = None,
             lock_timeout: float = 0.0) -> AddReport:
         """Index articles (Article objects or dicts with the same fields), committing every ``batch_size``.
 
@@ -230,6 +230,13 @@ class Index:
         """
         with self._writer_turn(lock_timeout):
             return write_articles(self._ix, articles, batch_size=batch_size, lock_timeout=lock_timeout)
+
+    def add_records(self, records: Iterable, *, procs: int | None = None, report=None, admit=None,
+                    progress=None, batch_size: int | None = None, lock_timeout: float = 0.0) -> AddReport:
+        """Normalize reader records and index them in ``procs`` worker processes (see :func:`write_records`)."""
+        with self._writer_turn(lock_timeout):
+            return write_records(self._ix, records, procs=procs, report=report, admit=admit, progress=progress,
+                                 batch_size=batch_size, lock_timeout=lock_timeout)
 
     def update(self, article: Article | dict) -> bool:
         """Store ``article`` in place of the one with the same id (or add it); True if it was there."""
