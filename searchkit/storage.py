@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import shutil
 import stat
 from collections.abc import Iterator
@@ -49,8 +48,13 @@ def untrusted(path: Path) -> str | None:
     """Why another user could change the index in ``path`` (so plant code in its pickles), or None.
 
     Write access for the folder's group is accepted only when the group is the user's
-    own primary group (as with a umask of 002 and a personal group).
+    own primary group (as with a umask of 002 and a personal group). Only POSIX
+    permissions are read: elsewhere this finds nothing.
     """
+    if os.name != "posix":
+        return None
+    import pwd
+
     me, my_group = os.geteuid(), os.getegid()
     for item in [path, *(p for p in path.iterdir() if p.is_file())]:
         st = item.lstat()

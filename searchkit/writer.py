@@ -387,16 +387,28 @@ _worker: dict = {}
 
 
 def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier) -> None:
-    """Open the index to read, and make this worker's staging index (same schema, no documents)."""
+    """Open the index to read, and make this worker's staging index (same schema, no documents).
+
+    A failure (a full disk, say) is kept for the first task to raise: an initializer that
+    raises makes the pool start the worker again, forever, and the run would hang.
+    """
     from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(folder, indexname=indexname)
-    name = f"{tag}-{os.getpid()}"
-    staging = Path(staging_root) / name
-    staging.mkdir()
-    _worker.update(ix=ix, name=name, staging=str(staging), reader=None, generation=None, writer=None,
-                   serial=0, barrier=barrier,
-                   stage_ix=whoosh_index.create_in(str(staging), ix.schema, indexname=indexname))
+    _worker.update(barrier=barrier, failed=None)
+    try:
+        ix = whoosh_index.open_dir(folder, indexname=indexname)
+        name = f"{tag}-{os.getpid()}"
+        staging = Path(staging_root) / name
+        staging.mkdir()
+        _worker.update(ix=ix, name=name, staging=str(staging), reader=None, generation=None, writer=None,
+                       serial=0, stage_ix=whoosh_index.create_in(str(staging), ix.schema, indexname=indexname))
+    except Exception as e:
+        _worker["failed"] = e
+
+
+def _check_started() -> None:
+    if _worker["failed"] is not None:
+        raise _worker["failed"]
 
 
 def _committed_reader():
@@ -417,6 +429,7 @@ def _add_chunk(records: list, target: int) -> _Chunk:
 
     from .readers import ReadReport
 
+    _check_started()
     reader = _committed_reader()
     if _worker["writer"] is None:
         _worker["writer"] = SegmentWriter(_worker["stage_ix"], _lk=False, **WRITER_OPTIONS)
@@ -436,9 +449,11 @@ def _add_chunk(records: list, target: int) -> _Chunk:
 
 def _finish_at_end(_) -> _Staged | None:
     """The end of the run: finish the open segment, then wait, so that each worker gets one of these tasks."""
-    staged = _finish_segment()
-    _worker["barrier"].wait()
-    return staged
+    try:
+        _check_started()
+        return _finish_segment()
+    finally:  # even after a failure, or the other workers would wait at the barrier forever
+        _worker["barrier"].wait()
 
 
 def _finish_segment() -> _Staged | None:

@@ -104,18 +104,30 @@ def test_unreadable_index_folder_is_one_line(tmp_path, lock_out):
 
 
 class _Disk:
-    """Whoosh's file writes, failing with ENOSPC once ``budget`` bytes have been written."""
+    """Whoosh's file writes, failing with ENOSPC once ``budget`` bytes have been written.
+
+    The count is in shared memory, so the indexing pipeline's worker processes (forked
+    after the patch) fill the same disk.
+    """
 
     def __init__(self, budget: int):
-        self.budget = budget
+        import multiprocessing
+
+        self._left = multiprocessing.Value("q", budget)
+
+    @property
+    def budget(self) -> int:
+        return self._left.value
 
     def wrap(self, fileobj):
-        disk = self
+        left = self._left
 
         class Full:
             def write(self, data):
-                disk.budget -= len(data)
-                if disk.budget < 0:
+                with left.get_lock():
+                    left.value -= len(data)
+                    full = left.value < 0
+                if full:
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                 return fileobj.write(data)
 
