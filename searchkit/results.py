@@ -55,6 +55,7 @@ class Results:
     """One page of a search: its hits, the total number of matching articles and the time taken.
 
     ``fallback`` is True when no article had all the words, so these hits match only some.
+    ``suggestion`` is a corrected query that finds more articles, when this search found few.
     """
 
     query: str
@@ -64,6 +65,7 @@ class Results:
     fallback: bool = False
     page: int = 1
     limit: int = 10
+    suggestion: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -87,6 +89,7 @@ class Results:
             "fallback": self.fallback,
             "page": self.page,
             "limit": self.limit,
+            "suggestion": self.suggestion,
             "hits": [h.to_dict() for h in self.hits],
         }
 
