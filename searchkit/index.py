@@ -23,6 +23,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
 
 from .article import Article
@@ -41,6 +42,16 @@ from .timeline import Timeline, make_timeline
 from .writer import AddReport, write_articles
 
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
+
+
+def date_column(reader) -> MultiColumnReader:
+    """The date column across every segment, by global document number.
+
+    Whoosh's own reader across segments leaves out segments that have no date column (no
+    article in them is dated), which shifts every document number after them.
+    """
+    leaves = reader.leaf_readers()
+    return MultiColumnReader([leaf.column_reader("date", translate=False) for leaf, _ in leaves], [o for _, o in leaves])
 
 
 class _SearcherPool:
@@ -102,7 +113,7 @@ class _RankedCollector(TopCollector):
         super().prepare(top_searcher, q, context)
         reader = top_searcher.reader()
         self._missing = reader.schema["date"].default
-        self._dates = reader.column_reader("date", translate=False) if reader.has_column("date") else None
+        self._dates = date_column(reader) if reader.has_column("date") else None
 
     def _date_key(self, docnum: int) -> int:
         value = self._dates[docnum] if self._dates is not None else self._missing
@@ -452,7 +463,7 @@ class Index:
         if not reader.has_column("date"):
             return None, None, reader.doc_count()
         field = reader.schema["date"]
-        column = reader.column_reader("date", translate=False)
+        column = date_column(reader)
         values = [column[d] for d in reader.all_doc_ids()]
         dated = [v for v in values if v != field.default]
         if not dated:

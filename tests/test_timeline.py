@@ -86,6 +86,18 @@ def test_deleted_and_undated_segments_are_counted_right(tmp_path):
         assert (timeline.total, timeline.undated) == (7, 3)
 
 
+def test_a_first_segment_with_no_dated_article(tmp_path):
+    """Whoosh's column reader across segments skips a segment with no date column: dates must not shift."""
+    with Index.create(tmp_path / "idx") as index:
+        index.add([{"id": f"undated-{i}", "title": "Dockers meet", "body": "The dockers met."} for i in range(3)])
+        index.add(ARTICLES[:5])
+        assert counts(index.timeline("dockers")) == {"2021-03": 2, "2021-04": 0, "2021-05": 1, "2021-06": 0, "2021-07": 2}
+        newest = [hit.id for hit in index.search("dockers", sort="newest")]
+        assert newest[:2] == ["strike-ends-copy", "strike-ends"] and {*newest[-3:]} == {"undated-0", "undated-1", "undated-2"}
+        stats = index.stats()
+        assert (str(stats.first_date), str(stats.last_date), stats.undated) == ("2021-03-02", "2021-07-02", 3)
+
+
 # ---- the chart
 
 
