@@ -31,7 +31,7 @@ from .errors import ArticleNotFoundError, IndexNotFoundError, QueryError, Search
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
 from .ranking import weighting
-from .results import Highlighter, Hit, Results, word_splitter
+from .results import Highlighter, Hit, Results, word_lister, word_splitter
 from .schema import make_schema
 from .selection import Selection, select
 from .similar import find_similar
@@ -453,7 +453,7 @@ class Index:
         with self._selected(query, filters) as selection:
             if selection.everything:
                 raise QueryError("terms needs a query or a filter: the whole index is what it is compared with")
-            report = distinctive_terms(selection, self._words, top, query=query)
+            report = distinctive_terms(selection, word_lister(self._schema["body_exact"].analyzer), top, query=query)
         report.took_ms = (time.perf_counter() - started) * 1000
         return report
 

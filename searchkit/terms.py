@@ -8,29 +8,29 @@ bodies as the unstemmed ``body_exact`` field has them (case and accents folded);
 stopwords (:data:`STOPWORDS`), words with digits and one-letter words are left out, and
 a phrase is two such words in a row.
 
-Where the counts come from: for the whole index, the ``body_exact`` lexicon's
-document frequencies (words) and an exact phrase search (phrases); for the
-selection, its stored bodies, re-read and split into words. At most :data:`SAMPLE`
-of them are read: a larger selection is sampled evenly (in index order) and its
-counts scaled up to its size. Phrases are looked up in order of the best score
-they could reach, stopping when no phrase left could make the list, and after
-:data:`MAX_PHRASE_LOOKUPS` searches at most.
+Where the counts come from. Words: how many articles of the whole index have a word is
+in the ``body_exact`` lexicon. Phrases: the index cannot count them without reading the
+positions of both words in every article that has them (seconds for common words on a
+large index), so they are counted in the stored bodies of an evenly spread sample of
+:data:`SAMPLE` other articles, scaled up to all of them. The selection's own counts come
+from its stored bodies too, all of them up to :data:`SAMPLE`, else an evenly spread
+sample scaled up to its size. Below :data:`SAMPLE` articles on either side every count is exact.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from math import log
+from operator import and_
 
-from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 
-from .results import Words
 from .selection import Selection
 
-SAMPLE = 1000
-MAX_PHRASE_LOOKUPS = 300
+SAMPLE = 500  # articles read on each side: the selection, and the rest of the index
 
 # English function words: a word this common says nothing about a set of articles.
 STOPWORDS = STOP_WORDS | frozenset("""
@@ -103,55 +103,69 @@ def _is_content(word: str) -> bool:
 
 
 class _Scorer:
-    """G² of a term from its count in the sample and in the whole index; None if not over-represented."""
+    """G² of a term from its counts among the selected and the other articles; None if not over-represented."""
 
-    def __init__(self, selected: int, sampled: int, indexed: int):
-        self.selected, self.indexed = selected, indexed
-        self.scale = selected / sampled
+    def __init__(self, selected: int, rest: int):
+        self.selected, self.rest = selected, rest
 
-    def __call__(self, text: str, in_sample: int, in_index: int) -> Distinctive | None:
-        rest = self.indexed - self.selected
-        a = min(in_sample * self.scale, in_index)  # a scaled-up sample may overshoot
-        b = min(in_index - a, rest)
-        if rest <= 0 or a * rest <= b * self.selected:
+    def __call__(self, text: str, here: float, elsewhere: float) -> Distinctive | None:
+        here, elsewhere = min(here, self.selected), min(elsewhere, self.rest)
+        if here * self.rest <= elsewhere * self.selected:
             return None
-        score = log_likelihood(a, self.selected - a, b, rest - b)
-        return Distinctive(text, round(a), in_index, score)
+        score = log_likelihood(here, self.selected - here, elsewhere, self.rest - elsewhere)
+        return Distinctive(text, round(here), round(here + elsewhere), score)
 
 
-def _keep(best: list[Distinctive], item: Distinctive | None, top: int) -> None:
-    if item is not None:
-        best.append(item)
-        best.sort(key=lambda t: (-t.score, t.text))
-        del best[top:]
+def _top(items, top: int) -> list[Distinctive]:
+    return sorted((t for t in items if t is not None), key=lambda t: (-t.score, t.text))[:top]
 
 
-def distinctive_terms(selection: Selection, words: Words, top: int, *, query: str | None = None) -> TermsReport:
-    """The ``top`` most distinctive words and phrases of ``selection`` (``words`` splits a body, as body_exact does)."""
+def _word_score(score: _Scorer, word: str, here: float, in_index: int) -> Distinctive | None:
+    here = min(here, in_index)  # a scaled-up sample may overshoot
+    return score(word, here, in_index - here)
+
+
+def _counts(searcher, docnums: list[int], words: Callable[[str], list[str]], with_words: bool) -> tuple[Counter, Counter]:
+    """In how many of these articles each content word (if ``with_words``) and each phrase appears."""
+    in_words: Counter = Counter()
+    in_pairs: Counter = Counter()
+    good: set[str] = set()
+    bad: set[str] = set()  # words are judged once, not in every article
+    for docnum in docnums:
+        tokens = words(searcher.stored_fields(docnum)["record"].get("body") or "")
+        unique = set(tokens)
+        for w in unique - good - bad:
+            (good if _is_content(w) else bad).add(w)
+        content = unique & good
+        if with_words:
+            in_words.update(content)
+        kept = list(map(content.__contains__, tokens))  # C-level steps: bodies are long
+        in_pairs.update(set(compress(zip(tokens, tokens[1:]), map(and_, kept, kept[1:]))))
+    return in_words, in_pairs
+
+
+def distinctive_terms(
+    selection: Selection, words: Callable[[str], list[str]], top: int, *, query: str | None = None
+) -> TermsReport:
+    """The ``top`` most distinctive words and phrases of ``selection``; ``words`` lists a body's words as body_exact has them."""
     searcher, reader = selection.searcher, selection.reader
     docnums = selection.all_docnums()
     sample = _sample(docnums, SAMPLE)
     report = TermsReport(query, len(docnums), len(sample))
-    if not sample or top < 1:
+    chosen = set(docnums)
+    others = [d for d in reader.all_doc_ids() if d not in chosen]
+    if not sample or not others or top < 1:
         return report
-    in_sample: Counter = Counter()
-    pairs_in_sample: Counter = Counter()
-    for docnum in sample:
-        tokens = [w for w, _, _ in words(searcher.stored_fields(docnum)["record"].get("body") or "")]
-        content = {w for w in set(tokens) if _is_content(w)}
-        in_sample.update(content)
-        pairs_in_sample.update({(x, y) for x, y in zip(tokens, tokens[1:]) if x in content and y in content})
-    score = _Scorer(len(docnums), len(sample), reader.doc_count())
+    other_sample = _sample(others, SAMPLE)
+    in_words, in_pairs = _counts(searcher, sample, words, with_words=True)
+    _, elsewhere_pairs = _counts(searcher, other_sample, words, with_words=False)
+    score = _Scorer(len(docnums), len(others))
+    up, up_elsewhere = len(docnums) / len(sample), len(others) / len(other_sample)
     least = min(2, len(sample))  # a word in one article of many says little about them all
-    for word, n in in_sample.items():
-        if n >= least:
-            _keep(report.words, score(word, n, reader.doc_frequency("body_exact", word)), top)
-    # A phrase can score at most as if no other article had it: look up the most promising first.
-    candidates = sorted(((n, pair) for pair, n in pairs_in_sample.items() if n >= least), key=lambda c: (-c[0], c[1]))
-    for n, pair in candidates[:MAX_PHRASE_LOOKUPS]:
-        bound = score(" ".join(pair), n, round(n * score.scale))
-        if bound is None or (len(report.phrases) >= top and bound.score < report.phrases[-1].score):
-            break
-        in_index = sum(1 for _ in searcher.docs_for_query(wq.Phrase("body_exact", list(pair))))
-        _keep(report.phrases, score(bound.text, n, in_index), top)
+    in_index = reader.doc_frequency  # counts deleted articles too, until they are merged away
+    report.words = _top((_word_score(score, word, n * up, in_index("body_exact", word)) for word, n in in_words.items() if n >= least), top)
+    report.phrases = _top(
+        (score(" ".join(pair), n * up, elsewhere_pairs[pair] * up_elsewhere) for pair, n in in_pairs.items() if n >= least),
+        top,
+    )
     return report
