@@ -76,6 +76,17 @@ def test_mistakes_are_query_errors(archive):
         archive.timeline(by="fortnight")
 
 
+def test_whole_index_with_deletions(tmp_path):
+    with Index.create(tmp_path / "idx") as index:
+        index.add(ARTICLES)
+        assert counts(index.timeline(by="year")) == {"2020": 6, "2021": 7, "2022": 3}
+        index.delete("vote-lavrov")
+        index.delete("forecasting-undated")
+        timeline = index.timeline(by="year")
+        assert counts(timeline) == {"2020": 5, "2021": 7, "2022": 3}
+        assert (timeline.total, timeline.undated) == (len(ARTICLES) - 2, 0)
+
+
 def test_deleted_and_undated_segments_are_counted_right(tmp_path):
     with Index.create(tmp_path / "idx") as index:
         index.add(ARTICLES[:5])  # the strike, all dated
