@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import distance
 
 from .errors import QueryError
@@ -48,14 +50,17 @@ def _correction(reader, word: str, field: str | None) -> str | None:
     allowed = 2 if len(folded) >= 8 else 1
     # Whoosh's automaton counts two swapped letters as two edits; we count them as one.
     reach = 2 if len(folded) >= 5 else 1
+    near = levenshtein_automaton(folded, reach, prefix=1).to_dfa()  # built once, walked over each lexicon
+    seen = {folded}
     best: tuple[int, int, str] | None = None  # (distance, -articles, word)
-    for leaf, _ in reader.leaf_readers():  # a segment finds near words with an automaton; a multi-reader scans
+    for leaf, _ in reader.leaf_readers():
         for f in fields:
-            for candidate in leaf.terms_within(f, folded, reach, prefix=1):
-                edits = distance(folded, candidate)
-                if candidate == folded or edits > allowed:
+            for candidate in Automata.find_matches(near, leaf.cursor(f)):
+                if candidate in seen:
                     continue
-                n = _articles(reader, fields, candidate)
+                seen.add(candidate)
+                edits = distance(folded, candidate)
+                n = _articles(reader, fields, candidate) if edits <= allowed else 0
                 if n >= max(1, RATIO * have):
                     key = (edits, -n, candidate)
                     best = min(best, key) if best else key
