@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from searchkit import QueryError
 from searchkit import terms as terms_module
+from searchkit.results import word_lister, word_splitter
+from searchkit.schema import make_schema
 from searchkit.terms import STOPWORDS, log_likelihood
 
 from archive import ARTICLES, archive, run  # noqa: F401 (fixtures)
@@ -37,6 +39,16 @@ def test_log_likelihood_is_the_textbook_g2(cells):
 
 def test_independent_counts_score_zero():
     assert log_likelihood(10, 90, 100, 900) == pytest.approx(0, abs=1e-9)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+       | st.lists(st.sampled_from(["Łukasz", "Müller’s", "U.S.", "3.5", "İstanbul", "ΟΔΟΣ", "straße", "a-b", "\n", " "]))
+       .map("".join))
+def test_words_are_listed_as_the_index_splits_them(text):
+    analyzer = make_schema()["body_exact"].analyzer
+    expected = [t.text for t in analyzer(text)]
+    assert word_lister(analyzer)(text) == expected
+    assert [w for w, _, _ in word_splitter(analyzer)(text)] == expected
 
 
 def words_of(text: str) -> list[str]:
