@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
@@ -323,10 +324,16 @@ class Index:
         return q, filter_query(self._schema, people=names, source=source, since=since, until=until)
 
     def _suggestion(self, searcher, query: str, allow, any_terms: bool, found: int) -> str | None:
-        def count(text: str) -> int:
-            return self._run(searcher, parse_query(text, self._schema, any_terms=any_terms), allow, "relevance", 1)[1]
+        def finds_more(text: str) -> bool:
+            q = parse_query(text, self._schema, any_terms=any_terms)
+            matcher = (wq.And([q, allow]) if allow is not None else q).matcher(searcher)
+            for _ in range(found):  # only up to one more than found: no need to count them all
+                if not matcher.is_active():
+                    return False
+                matcher.next()
+            return matcher.is_active()
 
-        return suggest_query(query, searcher.reader(), found, count)
+        return suggest_query(query, searcher.reader(), finds_more)
 
     @staticmethod
     def _run(searcher, q, allow, sort: str, k: int) -> tuple[list[tuple[int, float]], int]:

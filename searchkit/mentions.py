@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from .query import person_matcher
@@ -52,13 +52,18 @@ def _ranked(counts, top: int) -> list[tuple[str, int]]:
     return sorted(((name, n) for name, n in counts if n), key=lambda nc: (-nc[1], nc[0]))[:top]
 
 
-def count_people(selection: Selection, top: int, *, exclude: Collection[str] = ()) -> list[tuple[str, int]]:
-    """The ``top`` people named in the most selected articles (ties alphabetical), leaving out ``exclude``."""
+def count_people(
+    selection: Selection, top: int, *, exclude: Collection[str] = (), lexicon: Counter | None = None
+) -> list[tuple[str, int]]:
+    """The ``top`` people named in the most selected articles (ties alphabetical), leaving out ``exclude``.
+
+    ``lexicon`` is the person field's, if the caller has read it already (see :func:`_lexicon`).
+    """
     if top < 1 or not len(selection):
         return []
     if not selection.everything and len(selection) < STORED_BELOW:
         return _from_stored(selection, top, exclude)
-    return _from_postings(selection, top, exclude)
+    return _from_postings(selection, top, exclude, lexicon or _lexicon(selection.reader))
 
 
 def _from_stored(selection: Selection, top: int, exclude: Collection[str]) -> list[tuple[str, int]]:
@@ -70,31 +75,36 @@ def _from_stored(selection: Selection, top: int, exclude: Collection[str]) -> li
     return _ranked(((name, n) for name, n in counts.items() if name not in exclude), top)
 
 
-def _from_postings(selection: Selection, top: int, exclude: Collection[str]) -> list[tuple[str, int]]:
+def _from_postings(selection: Selection, top: int, exclude: Collection[str], lexicon: Counter) -> list[tuple[str, int]]:
     reader = selection.reader
     # Document frequencies count deleted articles too, so they are upper bounds, and exact
     # counts when there is nothing to delete or select.
     exact = selection.everything and not reader.has_deletions()
-    lexicon = sorted((-df, name) for name, df in _lexicon(reader) if name not in exclude)
+    leave_out = {name.encode("utf-8") for name in exclude}
+    # Names stay UTF-8 bytes until the end: their byte order is their alphabetical order.
+    ranked = sorted((-df, name) for name, df in lexicon.items() if name not in leave_out)
     member = None if selection.everything else set(selection.docnums)
-    best: list[tuple[int, str]] = []  # (-articles, name), best first, at most top
-    for neg_df, name in lexicon:
+    best: list[tuple[int, bytes]] = []  # (-articles, name), best first, at most top
+    for neg_df, name in ranked:
         if len(best) >= top and -neg_df < -best[-1][0]:
             break  # nobody further down can be named in more articles than the last of the list
         n = -neg_df if exact else _articles_naming(reader, name, member)
         if n:
             insort(best, (-n, name))
             del best[top:]
-    return [(name, -neg) for neg, name in best]
+    return [(name.decode("utf-8"), -neg) for neg, name in best]
 
 
-def _lexicon(reader) -> Iterator[tuple[str, int]]:
-    """Every name in the person field, and how many articles have it (deleted ones included)."""
-    decode = reader.schema["person"].from_bytes
-    return ((decode(name), info.doc_frequency()) for name, info in reader.iter_field("person"))
+def _lexicon(reader) -> Counter:
+    """Every name in the person field (UTF-8 bytes), and how many articles have it (deleted ones too)."""
+    names: Counter = Counter()
+    for segment, _ in reader.leaf_readers():  # a reader across segments merges lexicons slowly
+        for name, info in segment.iter_field("person"):
+            names[name] += info.doc_frequency()
+    return names
 
 
-def _articles_naming(reader, name: str, member: set[int] | None) -> int:
+def _articles_naming(reader, name: str | bytes, member: set[int] | None) -> int:
     """How many live articles (of ``member``, if given) name ``name``."""
     ids = reader.postings("person", name).all_ids()  # deleted articles are left out
     return len(member.intersection(ids)) if member is not None else sum(1 for _ in ids)
@@ -105,7 +115,7 @@ def co_mentions(selection: Selection, alongside: str, top: int) -> tuple[list[st
     reader = selection.reader
     matches = person_matcher(reader.schema, alongside)
     member = None if selection.everything else set(selection.docnums)
-    matched = sorted(
-        name for name, _ in _lexicon(reader) if matches(name) and _articles_naming(reader, name, member)
-    )
-    return matched, count_people(selection, top, exclude=set(matched))
+    lexicon = _lexicon(reader)
+    names = (name.decode("utf-8") for name in lexicon)
+    matched = sorted(name for name in names if matches(name) and _articles_naming(reader, name, member))
+    return matched, count_people(selection, top, exclude=set(matched), lexicon=lexicon)

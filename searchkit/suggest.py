@@ -1,12 +1,14 @@
 """Search add-on: did-you-mean, a corrected query built from the index's own vocabulary.
 
 When a search finds little, each word of the query is checked against the words of
-the titles and bodies and the people's names the index holds: a word that is missing,
-or rare next to a word one edit away (two for words of 8 letters or more; two swapped
-letters are one edit) with the same first letter, is replaced by the closest such
-word, the most frequent of equally close ones (``lukashenka`` -> ``lukashenko``). The corrected query is then run with the same filters and offered only
-if it finds more articles than the query as typed; when correcting every word at
-once does not, each correction is tried alone.
+the bodies and the people's names the index holds. A word that is missing, or rare
+(in fewer than 1 in 1,000 articles, and fewer than 10) next to a word one edit away
+(two for words of 8 letters or more; two swapped letters are one edit) with the same
+first letter and in at least RATIO times as many articles, is replaced by the closest
+such word, the most frequent of equally close ones (``lukashenka`` -> ``lukashenko``).
+The corrected query is then run with the same filters and offered only if it finds
+more articles than the query as typed (the search stops as soon as it has found one
+more); when correcting every word at once does not, each correction is tried alone.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from .query import query_words, spellings
 SUGGEST_BELOW = 5  # searches finding fewer articles than this get a suggestion, if there is a better one
 RATIO = 5  # a replacement must be in this many times as many articles as the word typed
 MAX_WORDS = 8  # words of one query checked; longer queries are left as typed
-_FIELDS = {None: ("body_exact", "title_exact", "people"), "title": ("title_exact",), "body": ("body_exact",),
+MEANT_SHARE, MIN_MEANT = 0.001, 10  # a word in this share of the articles (and this many) is not corrected
+# Where a word is looked for; headlines use the words of their stories, so an unfielded word
+# is corrected from the bodies and the people's names only (a lexicon less to walk).
+_FIELDS = {None: ("body_exact", "people"), "title": ("title_exact",), "body": ("body_exact",),
            "people": ("people",), "source": ("source",)}
 
 
@@ -47,6 +52,8 @@ def _correction(reader, word: str, field: str | None) -> str | None:
     if folded is None or fields is None:
         return None
     have = max(_articles(reader, fields, _folded(reader, s) or folded) for s in spellings(word))
+    if have >= max(MIN_MEANT, MEANT_SHARE * reader.doc_count()):
+        return None  # a word this common was meant as typed (and walking its neighbours takes time)
     allowed = 2 if len(folded) >= 8 else 1
     # Whoosh's automaton counts two swapped letters as two edits; we count them as one.
     reach = 2 if len(folded) >= 5 else 1
@@ -70,27 +77,24 @@ def _correction(reader, word: str, field: str | None) -> str | None:
     return fixed.upper() if word.isupper() and len(word) > 1 else fixed.title() if word[:1].isupper() else fixed
 
 
-def suggest(query: str, reader, found: int, count: Callable[[str], int]) -> str | None:
-    """A corrected ``query`` that finds more than ``found`` articles (``count`` runs a query), or None."""
+def suggest(query: str, reader, finds_more: Callable[[str], bool]) -> str | None:
+    """A corrected ``query`` for which ``finds_more`` (a search run with the same filters) is true, or None.
+
+    Every correction at once is tried first, then each alone, in the order of the query.
+    """
     fixes = []
     for start, end, field in query_words(query)[:MAX_WORDS]:
         fixed = _correction(reader, query[start:end], field)
         if fixed:
             fixes.append((start, end, fixed))
-    if not fixes:
-        return None
     tries = [fixes] + ([[fix] for fix in fixes] if len(fixes) > 1 else [])
-    best, best_count = None, found
-    for chosen in tries:
+    for chosen in tries if fixes else ():
         text = query
         for start, end, fixed in sorted(chosen, reverse=True):  # from the end, so earlier offsets hold
             text = text[:start] + fixed + text[end:]
         try:
-            n = count(text)
+            if finds_more(text):
+                return text
         except QueryError:
             continue
-        if n > best_count:
-            best, best_count = text, n
-        if chosen is fixes and best:
-            break  # every correction at once helped: no need to try them one by one
-    return best
+    return None

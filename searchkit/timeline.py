@@ -1,8 +1,8 @@
 """Analyses stage: attention over time, the selected articles counted per day, week, month or year.
 
-Counts come from the index's sortable date column (one number per article), or for
-the whole index from the date field's lexicon (one entry per day), never from the
-stored articles. Every period of the span is listed, those with no article
+Counts come from the index's sortable date column (one number per article), never
+from the stored articles. (Reading the column for all of 100,000 articles took less
+time than looking up each day in the date field's lexicon.) Every period of the span is listed, those with no article
 as zero, so a chart shows the gaps. :func:`chart` draws a timeline as bars for a
 terminal of a given width.
 """
@@ -97,11 +97,6 @@ def day_counts(selection: Selection) -> tuple[Counter, int]:
     """How many selected articles fall on each day, and how many have no date."""
     reader = selection.reader
     datefield = reader.schema["date"]
-    if selection.everything and not reader.has_deletions():
-        # Every article: the date lexicon has each day once, with how many articles it has.
-        days = Counter({datefield.from_bytes(term).date(): reader.doc_frequency("date", term)
-                        for term in datefield.sortable_terms(reader, "date")})
-        return days, reader.doc_count() - sum(days.values())
     per_value: Counter = Counter()
     for segment, docnums in selection.by_segment():
         # A segment without the column gives every article the "no date" value.
