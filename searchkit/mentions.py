@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .query import person_matcher
 from .selection import Selection
 
-STORED_BELOW = 2000  # selections smaller than this are counted from their stored people lists
+STORED_BELOW = 5000  # selections smaller than this are counted from their stored people lists (see BENCHMARKS.md)
 
 
 @dataclass
