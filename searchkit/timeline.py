@@ -82,6 +82,14 @@ def _next_start(start: date, by: str) -> date:
     return date(start.year + 1, 1, 1)
 
 
+def _periods_between(start: date, stop: date, by: str) -> int:
+    """How many periods of ``by`` run from the one starting ``start`` to the one starting ``stop``."""
+    if by in ("day", "week"):
+        return (stop - start).days // (7 if by == "week" else 1) + 1
+    months = (stop.year - start.year) * 12 + stop.month - start.month
+    return (months if by == "month" else stop.year - start.year) + 1
+
+
 def _label(start: date, by: str) -> str:
     if by == "day":
         return start.isoformat()
@@ -124,9 +132,9 @@ def make_timeline(
     for day, n in days.items():
         counts[period_start(day, by)] += n
     start, stop = period_start(first, by), period_start(last, by)
+    if _periods_between(start, stop, by) > MAX_PERIODS:
+        raise QueryError(f"more than {MAX_PERIODS} periods from {first} to {last}: count by a longer period")
     while start <= stop:
-        if len(timeline.periods) >= MAX_PERIODS:
-            raise QueryError(f"more than {MAX_PERIODS} periods from {first} to {last}: count by a longer period")
         following = _next_start(start, by)
         timeline.periods.append(Period(_label(start, by), start, following - timedelta(days=1), counts[start]))
         start = following

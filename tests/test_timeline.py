@@ -72,6 +72,7 @@ def test_mistakes_are_query_errors(archive):
         archive.timeline("dockers AND")
     with pytest.raises(QueryError, match="more than"):
         archive.timeline(by="day", since="1200", until="2022")
+    assert len(archive.timeline(by="month", since="1200", until="2022").periods) == 823 * 12  # within bounds
     with pytest.raises(ValueError, match="by must be one of"):
         archive.timeline(by="fortnight")
 
@@ -154,6 +155,17 @@ def test_chart_lines_never_exceed_a_workable_width(values, width):
         label, count, bar = parts(line)
         assert count == n
         assert (bar != "") == (n > 0 and width >= need + 2)
+
+
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(2999, 12, 31)), st.integers(min_value=0, max_value=800),
+       st.sampled_from(PERIODS))
+def test_a_span_lists_each_period_once(archive, first, days, by):
+    last = min(first + timedelta(days=days), date(2999, 12, 31))
+    periods = archive.timeline("zanzibar", by=by, since=first, until=last).periods
+    assert periods[0].start == period_start(first, by) and periods[0].start <= first <= periods[0].end
+    assert periods[-1].start <= last <= periods[-1].end
+    assert all(a.end + timedelta(days=1) == b.start for a, b in zip(periods, periods[1:]))
+    assert len({p.label for p in periods}) == len(periods)
 
 
 @given(st.dates(min_value=date(1000, 1, 1), max_value=date(2999, 12, 31)), st.sampled_from(PERIODS))
