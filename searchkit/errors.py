@@ -11,3 +11,7 @@ class QueryError(SearchkitError, ValueError):
 
 class IndexNotFoundError(SearchkitError):
     """There is no searchkit index at the given path."""
+
+
+class ArticleNotFoundError(SearchkitError, LookupError):
+    """No article in the index has the id asked for."""
