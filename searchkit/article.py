@@ -52,6 +52,11 @@ class Article:
                 known[key] = [p.strip() for p in known[key].split(";") if p.strip()]
         return cls(**known)
 
+    def content_key(self) -> bytes:
+        """Equal for articles whose title and text are the same (case and spacing aside): duplicates."""
+        text = " ".join(self.title.split()).casefold() + "\n" + " ".join(self.body.split()).casefold()
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
     def fingerprint(self) -> str:
         """A hash of everything that is indexed: equal fingerprints mean nothing to re-index."""
         d = self.to_dict()

@@ -40,7 +40,7 @@ from .suggest import SUGGEST_BELOW
 from .suggest import suggest as suggest_query
 from .terms import TermsReport, distinctive_terms
 from .timeline import Timeline, make_timeline
-from .writer import AddReport, write_articles
+from .writer import AddReport, write_articles, write_records
 
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
 
@@ -239,6 +239,12 @@ class Index:
         """
         with self._writer_turn():
             return write_articles(self._ix, articles)
+
+    def add_records(self, records: Iterable, *, procs: int | None = None, report=None, admit=None,
+                    progress=None) -> AddReport:
+        """Normalize reader records and index them in ``procs`` worker processes (see :func:`write_records`)."""
+        with self._writer_turn():
+            return write_records(self._ix, records, procs=procs, report=report, admit=admit, progress=progress)
 
     def update(self, article: Article | dict) -> bool:
         """Store ``article`` in place of the one with the same id (or add it); True if it was there."""

@@ -1,20 +1,18 @@
 """Ingest: source files to an index in one call, with a report of what happened.
 
-The whole pipeline runs here: readers -> assemble -> screening (articles with
-nothing in them, content duplicates, reused ids) -> :meth:`Index.add`. The CLI's
+The whole pipeline runs here: readers -> assemble (in worker processes) ->
+screening (articles with nothing in them, content duplicates, reused ids) ->
+the index writer (:func:`searchkit.writer.write_records`). The CLI's
 ``index`` command is a thin layer over :func:`ingest`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import Article
-from .assemble import assemble
-from .readers import ReadReport, read_records, usable
+from .readers import ReadReport, read_records
 
 
 def _counts(counter) -> str:
@@ -58,29 +56,24 @@ class IngestReport:
         return lines
 
 
-def content_key(article: Article) -> bytes:
-    """Equal for articles whose title and text are the same (case and spacing aside)."""
-    text = " ".join(article.title.split()).casefold() + "\n" + " ".join(article.body.split()).casefold()
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+class Screen:
+    """Decides, in reading order, which articles of a run to index: not a duplicate, not reusing an id."""
 
+    def __init__(self, report: IngestReport):
+        self.report = report
+        self.contents: set[bytes] = set()
+        self.ids: set[str] = set()
 
-def screen(articles: Iterable[Article], report: IngestReport) -> Iterator[Article]:
-    """The articles worth indexing: not empty, not a duplicate of an earlier one, not reusing its id."""
-    contents: set[bytes] = set()
-    ids: set[str] = set()
-    for article in articles:
-        if not usable(article, report.read):
-            continue
-        key = content_key(article)
-        if key in contents:
-            report.duplicates += 1
-            continue
-        if article.id in ids:
-            report.read.skip(article.origin, "repeated id", f"id {article.id!r} already used earlier in this run")
-            continue
-        contents.add(key)
-        ids.add(article.id)
-        yield article
+    def admit(self, id: str, content_key: bytes, origin: str) -> bool:
+        if content_key in self.contents:
+            self.report.duplicates += 1
+            return False
+        if id in self.ids:
+            self.report.read.skip(origin, "repeated id", f"id {id!r} already used earlier in this run")
+            return False
+        self.contents.add(content_key)
+        self.ids.add(id)
+        return True
 
 
 def ingest(
@@ -90,23 +83,16 @@ def ingest(
     format: str | None = None,
     fields: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    procs: int | None = None,
 ) -> IngestReport:
     """Read, normalize and index every article in ``sources`` (files or folders) into ``index``.
 
+    Normalizing and indexing run in ``procs`` worker processes (default: one per core).
     Bad input is skipped and reported, never raised. ``progress`` is called with the
-    number of articles handed to the index so far.
+    number of articles handled so far.
     """
     report = IngestReport()
     records = (r for src in sources for r in read_records(src, format=format, fields=fields, report=report.read))
-    articles: Iterable[Article] = screen(map(assemble, records), report)
-    if progress is not None:
-        articles = _counted(articles, progress)
-    added = index.add(articles)
+    added = index.add_records(records, procs=procs, report=report.read, admit=Screen(report).admit, progress=progress)
     report.added, report.updated, report.unchanged = added.added, added.updated, added.unchanged
     return report
-
-
-def _counted(articles: Iterable[Article], progress: Callable[[int], None]) -> Iterator[Article]:
-    for n, article in enumerate(articles, start=1):
-        yield article
-        progress(n)

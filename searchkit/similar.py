@@ -16,7 +16,6 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from .article import Article
-from .ingest import content_key
 
 KEY_TERMS = 25
 PERSON_WEIGHT = 1.5  # a shared person scores like a distinctive word matched once or twice
@@ -51,7 +50,7 @@ def find_similar(searcher, docnum: int, limit: int, allow: wq.Query | None) -> t
     """
     record = searcher.stored_fields(docnum)["record"]
     q = similar_query(searcher, record)
-    own = content_key(Article.from_dict(record))
+    own = Article.from_dict(record).content_key()
     itself = wq.Term("id", record["id"])
     wanted = limit + 10  # room for duplicates; asked again with more if they fill it
     while True:
@@ -59,7 +58,7 @@ def find_similar(searcher, docnum: int, limit: int, allow: wq.Query | None) -> t
         found = []
         for hit in results:
             other = hit["record"]
-            if content_key(Article.from_dict(other)) != own:
+            if Article.from_dict(other).content_key() != own:
                 found.append((other, hit.score))
                 if len(found) == limit:
                     return q, found

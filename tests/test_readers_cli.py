@@ -1,6 +1,7 @@
 """Ingesting through the CLI and the Python API: summary, duplicates, --strict, --format, --field, inspect."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def test_progress_line_on_a_terminal(tmp_path, monkeypatch):
     monkeypatch.setattr("searchkit.cli._on_terminal", lambda: True)
     result = run("index", DATA / "news.csv", "--index", tmp_path / "idx")
     assert result.exit_code == 0
-    assert "\r1 article, " in result.stderr and "/s" in result.stderr
+    # Workers report a chunk at a time, so the count can jump; it ends at every article handled.
+    assert re.search(r"\r[1-9]\d* articles?, [\d,]+/s", result.stderr)
     assert "\r \r" not in result.stderr and " \rwarning: " in result.stderr  # cleared before the summary
 
 
@@ -105,5 +107,5 @@ def test_python_api_ingest(tmp_path):
     with Index.create(tmp_path / "idx") as index:
         report = ingest([tmp_path / "news.tsv", DATA / "one.json"], index, progress=seen.append)
         assert (report.added, report.duplicates, report.failed(strict=True)) == (3, 0, False)
-        assert seen == [1, 2, 3]
+        assert seen and seen[-1] == 3 and seen == sorted(seen)  # counts only grow, and end at every article
         assert len(index) == 3

@@ -70,6 +70,15 @@ class ReadReport:
         self.warnings[reason] += 1
         self.problems.append(f"{where}: {detail or reason}")
 
+    def merge(self, other: "ReadReport") -> None:
+        """Add what another report (a worker's, say) met to this one."""
+        self.problems += other.problems
+        self.skipped.update(other.skipped)
+        self.warnings.update(other.warnings)
+        self.ignored += other.ignored
+        self.files += other.files
+        self.records += other.records
+
 
 def map_fields(record: dict, fields: dict[str, str] | None = None) -> dict:
     """Our field names for a record's keys (case-insensitive); ``fields`` maps ours to theirs first."""

@@ -1,0 +1,126 @@
+"""The bulk indexing pipeline (worker processes, staged segments, batch commits, merges)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchkit import Index
+from searchkit import writer
+from searchkit.readers import ReadReport
+from searchkit.writer import index_sources
+
+from conftest import CORPUS
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Chunks, segments and batches small enough that a few dozen articles use them all."""
+    monkeypatch.setattr(writer, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 6)
+    monkeypatch.setattr(writer, "MAX_SEGMENT_DOCS", 12)
+    monkeypatch.setattr(writer, "BATCH_SIZE", 8)
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def news(n: int, version: str = "first") -> list[dict]:
+    return [{"id": f"n{i}", "title": f"Story {i}", "date": f"2020-01-{i % 28 + 1:02d}",
+             "body": f"Harbor workers story number w{i} in its {version} version. Mayor Alda Brenn said so."}
+            for i in range(n)]
+
+
+def stored(index_dir: Path) -> dict[str, str]:
+    """id -> body of every article in the index."""
+    with Index.open(index_dir) as index:
+        with index._ix.searcher() as s:
+            return {f["id"]: f["record"]["body"] for f in s.all_stored_fields()}
+
+
+def test_parallel_and_serial_index_the_same_articles(tmp_path, small_batches):
+    serial = index_sources([CORPUS], tmp_path / "serial", procs=1)
+    parallel = index_sources([CORPUS], tmp_path / "parallel", procs=2)
+    assert parallel == serial and serial.added > 30
+    assert stored(tmp_path / "parallel") == stored(tmp_path / "serial")
+    with Index.open(tmp_path / "serial") as a, Index.open(tmp_path / "parallel") as b:
+        for query in ("Lukashenko", '"post-Soviet space"', "people:lavrov"):
+            assert {h.id for h in a.search(query, limit=50)} == {h.id for h in b.search(query, limit=50)}
+
+
+def test_many_segments_lose_nothing(tmp_path, small_batches):
+    src = write_jsonl(tmp_path / "news.jsonl", news(60))
+    report = index_sources([src], tmp_path / "idx", procs=2)
+    assert (report.added, report.updated, report.unchanged) == (60, 0, 0)
+    assert set(stored(tmp_path / "idx")) == {f"n{i}" for i in range(60)}
+    with Index.open(tmp_path / "idx") as index:
+        assert 60 / writer.MAX_SEGMENT_DOCS <= len(index._ix._segments()) <= 60 / writer.SEGMENT_DOCS + 2
+        assert index.search("w17").total == 1 and index.search("harbor").total == 60
+    assert not (tmp_path / "idx" / writer.STAGING).exists()
+
+
+def test_rerun_skips_unchanged_and_replaces_changed(tmp_path, small_batches):
+    src = write_jsonl(tmp_path / "news.jsonl", news(20))
+    index_sources([src], tmp_path / "idx", procs=2)
+    again = index_sources([src], tmp_path / "idx", procs=2)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 20)
+
+    changed = news(20)
+    changed[3]["body"] = changed[12]["body"] = "Entirely rewritten text about tides."
+    write_jsonl(src, changed + news(22)[20:])
+    report = index_sources([src], tmp_path / "idx", procs=2)
+    assert (report.added, report.updated, report.unchanged) == (2, 2, 18)
+    bodies = stored(tmp_path / "idx")
+    assert len(bodies) == 22 and bodies["n3"] == bodies["n12"] == "Entirely rewritten text about tides."
+    with Index.open(tmp_path / "idx") as index:
+        assert index.search("tides").total == 2 and index.search("w3").total == 0
+
+
+def test_duplicates_in_one_run_keep_the_last_version(tmp_path, small_batches):
+    records = news(10) + news(10) + [dict(news(10)[4], body="A later version of story four.")]
+    src = write_jsonl(tmp_path / "news.jsonl", records)
+    report = index_sources([src], tmp_path / "idx", procs=2)
+    assert (report.added, report.updated, report.unchanged) == (10, 1, 10)
+    bodies = stored(tmp_path / "idx")
+    assert len(bodies) == 10 and bodies["n4"] == "A later version of story four."
+
+
+def test_bad_records_are_reported_and_the_rest_indexed(tmp_path, small_batches):
+    src = tmp_path / "news.jsonl"
+    lines = [json.dumps(r) for r in news(9)]
+    lines.insert(5, "{not json")
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = ReadReport()
+    report = index_sources([src, tmp_path / "missing.jsonl"], tmp_path / "idx", procs=2, report=problems)
+    assert report.added == 9
+    assert any("news.jsonl:6" in p for p in problems.problems)
+    assert any("missing.jsonl" in p for p in problems.problems)
+
+
+def test_an_index_locked_by_another_writer_is_refused(tmp_path):
+    from whoosh.index import LockError
+
+    src = write_jsonl(tmp_path / "news.jsonl", news(3))
+    index_sources([src], tmp_path / "idx", procs=2)
+    with Index.open(tmp_path / "idx") as index:
+        other = index._ix.writer()
+        try:
+            with pytest.raises(LockError):
+                index_sources([src], tmp_path / "idx", procs=2)
+        finally:
+            other.cancel()
+
+
+def test_segments_are_compound_files_so_old_searchers_survive_commits(tmp_path, small_batches):
+    src = write_jsonl(tmp_path / "news.jsonl", news(20))
+    index_sources([src], tmp_path / "bulk", procs=2)
+    with Index.create(tmp_path / "api") as index:
+        index.add(news(20))
+    for folder in ("bulk", "api"):
+        with Index.open(tmp_path / folder) as index:
+            segments = index._ix._segments()
+            assert segments and all(s.is_compound() for s in segments)
