@@ -376,18 +376,18 @@ def people(query: str | None, top: int, alongside: str | None, as_json: bool, in
     if counts is None:
         return
     where = f"{_articles(counts.articles)}{_matching(query)}"
-    if alongside is not None and not counts.matched:
-        click.echo(f"No article{_matching(query)} names {alongside!r}.")
-        return
-    if alongside is not None:
+    if alongside is None:
+        if not counts.articles:
+            click.echo(f"No articles{_matching(query)}.")
+            return
+        heading, nobody = f"Most-named people in {where}:", f"Nobody is named in the {where}."
+    else:
+        if not counts.matched:
+            click.echo(f"No article{_matching(query)} names {alongside!r}.")
+            return
         names = ", ".join(counts.matched)
         heading = f"Named alongside {names} in {where}:"
         nobody = f"Nobody else is named in the {where} naming {names}."
-    else:
-        heading, nobody = f"Most-named people in {where}:", f"Nobody is named in the {where}."
-    if not counts.articles and alongside is None:
-        click.echo(f"No articles{_matching(query)}.")
-        return
     if not counts.people:
         click.echo(nobody)
         return
