@@ -10,6 +10,7 @@ from importlib import import_module
 
 __all__ = [
     "Article",
+    "ArticleNotFoundError",
     "Hit",
     "IncompatibleIndexError",
     "Index",
@@ -26,6 +27,7 @@ __all__ = [
 
 _WHERE = {
     "Article": "article",
+    "ArticleNotFoundError": "errors",
     "Hit": "results",
     "Results": "results",
     "Index": "index",

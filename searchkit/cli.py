@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -25,16 +26,26 @@ class UsageProblem(click.ClickException):
 
 
 def _index_option(f):
+    f = click.option(
+        "--trust", is_flag=True, expose_value=False, callback=_remember_trust,
+        help="Open the index even if other users can write to it (its pickled parts could run their code).",
+    )(f)
     return click.option(
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
         show_default=True, help="Index folder.",
     )(f)
 
 
-_trust_option = click.option(
-    "--trust", is_flag=True,
-    help="Open the index even if other users can write to it (its pickled parts could run their code).",
-)
+def _remember_trust(ctx: click.Context, param, value: bool) -> None:
+    ctx.meta["searchkit.trust"] = value
+
+
+def _trusted() -> bool:
+    """Whether the command was given --trust (every command that opens an index takes it)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("searchkit.trust"))
+
+
 
 
 def _field_map(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -90,7 +101,7 @@ def _index_errors(index_dir: Path, doing: str) -> Iterator[None]:
 
 
 def _build(sources: list[Path], index_dir: Path, *, format=None, fields=None, strict: bool = False,
-           rebuild: bool = False, trust: bool = False, **add_options) -> None:
+           rebuild: bool = False, **add_options) -> None:
     from .index import Index
     from .ingest import ingest
     from .storage import rebuilding
@@ -111,7 +122,7 @@ def _build(sources: list[Path], index_dir: Path, *, format=None, fields=None, st
                 report, total = fill(Index.create(fresh))
         else:
             exists = Index.exists(index_dir)
-            report, total = fill(Index.open(index_dir, trust=trust) if exists else Index.create(index_dir))
+            report, total = fill(Index.open(index_dir, trust=_trusted()) if exists else Index.create(index_dir))
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
     click.echo(
@@ -156,7 +167,6 @@ def main() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, metavar="N",
               help="Commit at least every N articles per process: a crash loses at most the batches being written "
                    "(default: 2,000 in one process; 10,000 or more per worker process).")
-@_trust_option
 def index_cmd(sources: tuple[Path, ...], index_dir: Path, format_, fields, strict: bool, **options) -> None:
     """Index articles from SOURCES (files or folders; default ./corpus). Re-running only adds what changed."""
     _build(list(sources) or [DEFAULT_CORPUS], index_dir, format=format_, fields=_field_map(fields), strict=strict,
@@ -184,8 +194,24 @@ def inspect(sources: tuple[Path, ...], format_, fields, limit) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
+_FILTER_OPTIONS = [
+    click.option("--person", "people", multiple=True, metavar="NAME",
+                 help="Only articles naming this person (a surname is enough). Repeat to require several."),
+    click.option("--since", metavar="DATE", help="Only articles from DATE on: 2020, 2020-08 or 2020-08-19."),
+    click.option("--until", metavar="DATE", help="Only articles up to DATE, inclusive: 2020, 2020-08 or 2020-08-19."),
+    click.option("--source", metavar="NAME", help="Only articles from this source (a word of its name is enough)."),
+]
+
+
+def _filter_options(f):
+    """The filters every search and analysis takes: --person, --since, --until, --source."""
+    for option in reversed(_FILTER_OPTIONS):
+        f = option(f)
+    return f
+
+
 @contextmanager
-def _open_for_search(index_dir: Path, trust: bool = False) -> Iterator:
+def _open_for_search(index_dir: Path) -> Iterator:
     from .errors import IndexNotFoundError
     from .index import Index
 
@@ -196,11 +222,33 @@ def _open_for_search(index_dir: Path, trust: bool = False) -> Iterator:
         _build([DEFAULT_CORPUS], index_dir)
     with _index_errors(index_dir, "read"):
         try:
-            index = Index.open(index_dir, trust=trust)
+            index = Index.open(index_dir, trust=_trusted())
         except IndexNotFoundError as e:
             raise UsageProblem(str(e)) from None
         with index:
             yield index
+
+
+@contextmanager
+def _answering(index_dir: Path) -> Iterator:
+    """The index, open for reading; a mistake in what is asked (bad query, unknown id) is a usage problem."""
+    from .errors import ArticleNotFoundError, QueryError
+
+    with _open_for_search(index_dir) as index:
+        try:
+            yield index
+        except (QueryError, ArticleNotFoundError) as e:
+            raise UsageProblem(str(e)) from None
+
+
+def _answer(index_dir: Path, as_json: bool, ask):
+    """``ask(index)``'s answer; printed as JSON instead (and None returned) with ``--json``."""
+    with _answering(index_dir) as index:
+        answer = ask(index)
+    if as_json:
+        _echo_json(answer.to_dict())
+        return None
+    return answer
 
 
 def _highlight(snippet: str, spans) -> str:
@@ -221,13 +269,25 @@ def _print_results(results) -> None:
         click.echo("No article has all of the words; showing the articles that have some of them.")
     if not results.total:
         click.echo(f"No results for {results.query!r}.")
+        _print_suggestion(results)
         return
     shown = f", page {results.page} of {results.pages}" if results.pages > 1 else ""
     plural = "s" * (results.total != 1)
-    click.echo(f"{results.total} result{plural} for {results.query!r} ({results.took_ms:.1f} ms{shown})\n")
+    click.echo(f"{results.total} result{plural} for {results.query!r} ({results.took_ms:.1f} ms{shown})")
+    _print_suggestion(results)
+    click.echo()
     if not results.hits:
         click.echo(f"Page {results.page} is past the end: the last page is {results.pages}.")
-    for hit in results:
+    _print_hits(results)
+
+
+def _print_suggestion(results) -> None:
+    if results.suggestion:
+        click.echo("Did you mean: " + click.style(results.suggestion, bold=True) + "?")
+
+
+def _print_hits(hits) -> None:
+    for hit in hits:
         click.echo(click.style(f"{hit.rank}. {hit.title}", bold=True))
         day = hit.date.isoformat() if hit.date else ""
         meta = " · ".join(x for x in (day, hit.source, ", ".join(hit.people)) if x)
@@ -241,30 +301,17 @@ def _print_results(results) -> None:
 @main.command()
 @click.argument("query")
 @click.option("--any", "any_terms", is_flag=True, help="Rank articles with any of the words, not only all of them.")
-@click.option("--person", "people", multiple=True, metavar="NAME",
-              help="Only articles naming this person (a surname is enough). Repeat to require several.")
-@click.option("--since", metavar="DATE", help="Only articles from DATE on: 2020, 2020-08 or 2020-08-19.")
-@click.option("--until", metavar="DATE", help="Only articles up to DATE, inclusive: 2020, 2020-08 or 2020-08-19.")
-@click.option("--source", metavar="NAME", help="Only articles from this source (a word of its name is enough).")
+@_filter_options
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance",
               show_default=True, help="Order of the hits; relevance ties go to the newer article.")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1), help="Hits per page.")
 @click.option("--page", "-p", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as one JSON object.")
 @_index_option
-@_trust_option
-def search(query: str, as_json: bool, index_dir: Path, trust: bool, **options) -> None:
+def search(query: str, as_json: bool, index_dir: Path, **options) -> None:
     """Search for QUERY: all words required, "quoted phrases" exact (see README, Query language)."""
-    from .errors import QueryError
-
-    with _open_for_search(index_dir, trust) as index:
-        try:
-            results = index.search(query, **options)
-        except QueryError as e:
-            raise UsageProblem(str(e)) from None
-    if as_json:
-        _echo_json(results.to_dict())
-    else:
+    results = _answer(index_dir, as_json, lambda index: index.search(query, **options))
+    if results is not None:
         _print_results(results)
 
 
@@ -272,10 +319,9 @@ def search(query: str, as_json: bool, index_dir: Path, trust: bool, **options) -
 @click.argument("article_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
 @_index_option
-@_trust_option
-def show(article_id: str, as_json: bool, index_dir: Path, trust: bool) -> None:
+def show(article_id: str, as_json: bool, index_dir: Path) -> None:
     """Print the article with this ID (as search results give it), in full."""
-    with _open_for_search(index_dir, trust) as index:
+    with _open_for_search(index_dir) as index:
         article = index.get(article_id)
     if article is None:
         raise click.ClickException(f"no article with id {article_id!r} in {index_dir}/")
@@ -310,10 +356,9 @@ def _size(n: int) -> str:
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=0), help="Most-named people to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as one JSON object.")
 @_index_option
-@_trust_option
-def stats(top: int, as_json: bool, index_dir: Path, trust: bool) -> None:
+def stats(top: int, as_json: bool, index_dir: Path) -> None:
     """How many articles the index holds, their dates, the most-named people, the size on disk."""
-    with _open_for_search(index_dir, trust) as index:
+    with _open_for_search(index_dir) as index:
         info = index.stats(top_people=top)
     if as_json:
         _echo_json(info.to_dict())
@@ -327,6 +372,131 @@ def stats(top: int, as_json: bool, index_dir: Path, trust: bool) -> None:
         click.echo("Most-named people (articles):")
         for name, n in info.people:
             click.echo(f"  {n:5}  {name}")
+
+
+# -- beyond search: timeline, people, similar, terms
+
+
+def _matching(query: str | None) -> str:
+    return f" matching {query!r}" if query is not None else ""
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' * (n != 1)}"
+
+
+_query_argument = click.argument("query", required=False)
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+
+
+@main.command()
+@_query_argument
+@click.option("--by", type=click.Choice(["day", "week", "month", "year"]), default="month", show_default=True,
+              help="Count per day, ISO week, month or year.")
+@_filter_options
+@click.option("--width", type=click.IntRange(min=1), help="Width of the chart in characters (default: the terminal's).")
+@_json_option
+@_index_option
+def timeline(query: str | None, by: str, width: int | None, as_json: bool, index_dir: Path, **filters) -> None:
+    """Articles matching QUERY (default: all) over time: a count per period, as a bar chart."""
+    from .timeline import chart
+
+    result = _answer(index_dir, as_json, lambda index: index.timeline(query, by=by, **filters))
+    if result is None:
+        return
+    if not result.total:
+        click.echo(f"No articles{_matching(query)}.")
+        return
+    undated = f" ({result.undated} undated, not shown)" if result.undated else ""
+    if not result.periods:
+        click.echo(f"{_articles(result.total)}{_matching(query)}, none of them dated.")
+        return
+    span = f"{result.periods[0].label} to {result.periods[-1].label}"
+    click.echo(f"{_articles(result.total)}{_matching(query)}, by {by}, {span}{undated}:")
+    for line in chart(result, width or shutil.get_terminal_size().columns):
+        click.echo(line)
+
+
+@main.command()
+@_query_argument
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many people to list.")
+@click.option("--with", "alongside", metavar="NAME",
+              help="Who is named alongside this person (a surname is enough), by articles naming both.")
+@_filter_options
+@_json_option
+@_index_option
+def people(query: str | None, top: int, alongside: str | None, as_json: bool, index_dir: Path, **filters) -> None:
+    """The people named in the most articles matching QUERY (default: all), with article counts."""
+    counts = _answer(index_dir, as_json, lambda index: index.top_people(query, top=top, alongside=alongside, **filters))
+    if counts is None:
+        return
+    where = f"{_articles(counts.articles)}{_matching(query)}"
+    if alongside is None:
+        if not counts.articles:
+            click.echo(f"No articles{_matching(query)}.")
+            return
+        heading, nobody = f"Most-named people in {where}:", f"Nobody is named in the {where}."
+    else:
+        if not counts.matched:
+            click.echo(f"No article{_matching(query)} names {alongside!r}.")
+            return
+        names = ", ".join(counts.matched)
+        heading = f"Named alongside {names} in {where}:"
+        nobody = f"Nobody else is named in the {where} naming {names}."
+    if not counts.people:
+        click.echo(nobody)
+        return
+    click.echo(heading)
+    width = len(str(counts.people[0][1]))
+    for name, n in counts.people:
+        click.echo(f"  {n:>{width}}  {name}")
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1), help="How many articles to list.")
+@_filter_options
+@_json_option
+@_index_option
+def similar(article_id: str, limit: int, as_json: bool, index_dir: Path, **filters) -> None:
+    """The articles most like article ID (by its distinctive words and people), without its duplicates."""
+    results = _answer(index_dir, as_json, lambda index: index.similar(article_id, limit=limit, **filters))
+    if results is None:
+        return
+    if not results.hits:
+        click.echo(f"No article is like {article_id!r}.")
+        return
+    click.echo(f"The {_articles(len(results.hits))} most like {article_id!r} ({results.took_ms:.1f} ms):\n")
+    _print_hits(results)
+
+
+@main.command()
+@_query_argument
+@click.option("--top", default=15, show_default=True, type=click.IntRange(min=1), help="How many words, and phrases, to list.")
+@_filter_options
+@_json_option
+@_index_option
+def terms(query: str | None, top: int, as_json: bool, index_dir: Path, **filters) -> None:
+    """The words and two-word phrases that most set the articles matching QUERY apart from the rest.
+
+    Scored by log-likelihood (G²) of article counts; stopwords and numbers left out.
+    A query or a filter is needed.
+    """
+    report = _answer(index_dir, as_json, lambda index: index.terms(query, top=top, **filters))
+    if report is None:
+        return
+    if not report.articles:
+        click.echo(f"No articles{_matching(query)}.")
+        return
+    click.echo(f"What sets apart the {_articles(report.articles)}{_matching(query)}:")
+    sample = f"; counted in {report.sampled} of them, evenly spread" if report.sampled < report.articles else ""
+    click.echo(f"(log-likelihood G² of article counts, here against the rest of the index{sample})")
+    for title, found in (("Words", report.words), ("Phrases", report.phrases)):
+        click.echo(f"\n{title}:" if found else f"\nNo {title.lower()} stand out.")
+        if found:
+            click.echo(f"  {'G²':>9}  {'here':>7} {'index':>7}  {title[:-1].lower()}")
+        for t in found:
+            click.echo(f"  {t.score:>9.1f}  {t.articles:>7} {t.in_index:>7}  {t.text}")
 
 
 @main.command("eval-people")

@@ -23,3 +23,7 @@ class UntrustedIndexError(SearchkitError):
 
 class IndexBusyError(SearchkitError):
     """Another process is writing to the index and did not finish within the lock timeout."""
+
+
+class ArticleNotFoundError(SearchkitError, LookupError):
+    """No article in the index has the id asked for."""

@@ -21,15 +21,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
 
 from .article import Article
-from .errors import IndexBusyError
-from .query import SORTS, filter_query, parse_query
+from .errors import ArticleNotFoundError, IndexBusyError, QueryError
+from .mentions import PeopleCounts, co_mentions, count_people
+from .query import SORTS, date_bound, filter_query, parse_query
 from .ranking import weighting
-from .results import Highlighter, Hit, Results, word_splitter
+from .results import Highlighter, Hit, Results, word_lister, word_splitter
+from .selection import Selection, select
 from .storage import create_index, has_index, open_index
+from .similar import find_similar
+from .suggest import SUGGEST_BELOW
+from .suggest import suggest as suggest_query
+from .terms import TermsReport, distinctive_terms
+from .timeline import Timeline, make_timeline
 from .writer import AddReport, write_articles, write_records
 
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
@@ -42,6 +51,16 @@ def _storable(id: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def date_column(reader) -> MultiColumnReader:
+    """The date column across every segment, by global document number.
+
+    Whoosh's own reader across segments leaves out segments that have no date column (no
+    article in them is dated), which shifts every document number after them.
+    """
+    leaves = reader.leaf_readers()
+    return MultiColumnReader([leaf.column_reader("date", translate=False) for leaf, _ in leaves], [o for _, o in leaves])
 
 
 class _SearcherPool:
@@ -103,7 +122,7 @@ class _RankedCollector(TopCollector):
         super().prepare(top_searcher, q, context)
         reader = top_searcher.reader()
         self._missing = reader.schema["date"].default
-        self._dates = reader.column_reader("date", translate=False) if reader.has_column("date") else None
+        self._dates = date_column(reader) if reader.has_column("date") else None
 
     def _date_key(self, docnum: int) -> int:
         value = self._dates[docnum] if self._dates is not None else self._missing
@@ -276,6 +295,7 @@ class Index:
         sort: str = "relevance",
         any_terms: bool = False,
         snippets: bool = True,
+        suggest: bool = True,
     ) -> Results:
         """Search the index; page ``page`` of ``limit`` hits, ranked by ``sort``.
 
@@ -286,6 +306,8 @@ class Index:
         enough), ``source``, and ``since``/``until`` (dates or ``2020``, ``2020-08``,
         ``2020-08-19``, inclusive). ``sort`` is ``"relevance"`` (ties: newer first),
         ``"newest"`` or ``"oldest"``. ``snippets=False`` skips cutting snippets.
+        When fewer than 5 articles match, ``Results.suggestion`` holds a corrected query that
+        finds more, if the index's vocabulary gives one (``suggest=False`` skips looking).
 
         Raises :class:`searchkit.QueryError` for a malformed query or filter.
         """
@@ -295,17 +317,18 @@ class Index:
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         schema = self._schema
-        q = parse_query(query, schema, any_terms=any_terms)
-        names = [people] if isinstance(people, str) else list(people or ())
-        allow = filter_query(schema, people=names, source=source, since=since, until=until)
-        fallback = False
+        q, allow = self._queries(query, people=people, since=since, until=until, source=source, any_terms=any_terms)
+        fallback, suggestion = False, None
         with self._searchers.lease() as s:
             found, total = self._run(s, q, allow, sort, page * limit)
+            matched = total
             if not total and not any_terms:
                 alternative = parse_query(query, schema, any_terms=True)
                 if alternative != q:
                     found, total = self._run(s, alternative, allow, sort, page * limit)
                     q, fallback = alternative, total > 0
+            if suggest and matched < SUGGEST_BELOW:
+                suggestion = self._suggestion(s, query, allow, any_terms, matched)
             found = found[(page - 1) * limit:]
             highlighter = self._highlighter(q, s) if snippets and found else None
             hits = [
@@ -313,7 +336,25 @@ class Index:
                 for rank, (docnum, score) in enumerate(found, start=(page - 1) * limit + 1)
             ]
         took_ms = (time.perf_counter() - started) * 1000
-        return Results(query, hits, total, took_ms, fallback, page=page, limit=limit)
+        return Results(query, hits, total, took_ms, fallback, page=page, limit=limit, suggestion=suggestion)
+
+    def _queries(self, query: str | None, *, people=None, since=None, until=None, source=None, any_terms=False):
+        """The parsed query (None for no query) and the filter (None for none), as every search builds them."""
+        q = parse_query(query, self._schema, any_terms=any_terms) if query is not None else None
+        names = [people] if isinstance(people, str) else list(people or ())
+        return q, filter_query(self._schema, people=names, source=source, since=since, until=until)
+
+    def _suggestion(self, searcher, query: str, allow, any_terms: bool, found: int) -> str | None:
+        def finds_more(text: str) -> bool:
+            q = parse_query(text, self._schema, any_terms=any_terms)
+            matcher = (wq.And([q, allow]) if allow is not None else q).matcher(searcher)
+            for _ in range(found):  # only up to one more than found: no need to count them all
+                if not matcher.is_active():
+                    return False
+                matcher.next()
+            return matcher.is_active()
+
+        return suggest_query(query, searcher.reader(), finds_more)
 
     @staticmethod
     def _run(searcher, q, allow, sort: str, k: int) -> tuple[list[tuple[int, float]], int]:
@@ -365,11 +406,84 @@ class Index:
             reader = s.reader()
             articles = reader.doc_count()
             first, last, undated = self._date_span(reader)
-            names = reader.field_terms("person") if "person" in reader.schema else ()
-            counts = [(name, self._live_count(reader, name)) for name in names]
-        people = sorted(((n, c) for n, c in counts if c), key=lambda nc: (-nc[1], nc[0]))[:top_people]
+            people = count_people(Selection(s, None), top_people)
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return IndexStats(articles, first, last, undated, people, size, str(self.path))
+
+    # -- analyses: thin wrappers over timeline, mentions, similar and terms, on a selection like search's
+
+    @contextmanager
+    def _selected(self, query: str | None, filters: dict) -> Iterator[Selection]:
+        q, allow = self._queries(query, **filters)
+        with self._searchers.lease() as s:
+            yield select(s, q, allow)
+
+    def timeline(self, query: str | None = None, *, by: str = "month", **filters) -> Timeline:
+        """Articles matching ``query`` (None: every article) counted per ``by``: day, week, month or year.
+
+        Takes the filters of :meth:`search` (``people``, ``since``, ``until``, ``source``,
+        ``any_terms``); ``since`` and ``until`` also set the span, else it runs from the
+        first to the last match. Periods with no article are listed with a count of 0.
+        """
+        started = time.perf_counter()
+        since = date_bound(filters.get("since"), name="since", end=False)
+        until = date_bound(filters.get("until"), name="until", end=True)
+        with self._selected(query, filters) as selection:
+            timeline = make_timeline(selection, by, query=query, since=since, until=until)
+        timeline.took_ms = (time.perf_counter() - started) * 1000
+        return timeline
+
+    def top_people(self, query: str | None = None, *, top: int = 10, alongside: str | None = None, **filters) -> PeopleCounts:
+        """The ``top`` people named in the most articles matching ``query`` (None: every article).
+
+        With ``alongside`` (a name; a surname is enough, as for the ``people`` filter): who is
+        named in the most articles that also name that person. Takes the filters of :meth:`search`.
+        """
+        started = time.perf_counter()
+        if alongside is not None:
+            names = filters.get("people")
+            filters["people"] = ([names] if isinstance(names, str) else list(names or ())) + [alongside]
+        with self._selected(query, filters) as selection:
+            counts = PeopleCounts(query, len(selection), alongside=alongside)
+            if alongside is None:
+                counts.people = count_people(selection, top)
+            else:
+                counts.matched, counts.people = co_mentions(selection, alongside, top)
+        counts.took_ms = (time.perf_counter() - started) * 1000
+        return counts
+
+    def similar(self, id: str, *, limit: int = 10, **filters) -> Results:
+        """The ``limit`` articles most like the article ``id``, best first, without it or its exact duplicates.
+
+        Takes the filters of :meth:`search` except ``any_terms``; raises
+        :class:`ArticleNotFoundError` if there is no article ``id``.
+        """
+        started = time.perf_counter()
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        _, allow = self._queries(None, **filters)
+        with self._searchers.lease() as s:
+            docnum = s.document_number(id=id)
+            if docnum is None:
+                raise ArticleNotFoundError(f"no article with id {id!r} in {self.path}/")
+            q, found = find_similar(s, docnum, limit, allow)
+            highlighter = self._highlighter(q, s) if found else None
+            hits = [self._hit(rank, record, score, highlighter) for rank, (record, score) in enumerate(found, 1)]
+        return Results(id, hits, len(hits), (time.perf_counter() - started) * 1000, limit=limit)
+
+    def terms(self, query: str | None = None, *, top: int = 20, **filters) -> TermsReport:
+        """The ``top`` words and two-word phrases that most set the articles matching ``query`` apart.
+
+        Needs a query or a filter (the whole index has nothing to be set apart from); takes the
+        filters of :meth:`search`. See :mod:`searchkit.terms` for the scoring.
+        """
+        started = time.perf_counter()
+        with self._selected(query, filters) as selection:
+            if selection.everything:
+                raise QueryError("terms needs a query or a filter: the whole index is what it is compared with")
+            report = distinctive_terms(selection, word_lister(self._schema["body_exact"].analyzer), top, query=query)
+        report.took_ms = (time.perf_counter() - started) * 1000
+        return report
 
     @staticmethod
     def _date_span(reader) -> tuple[date | None, date | None, int]:
@@ -377,16 +491,10 @@ class Index:
         if not reader.has_column("date"):
             return None, None, reader.doc_count()
         field = reader.schema["date"]
-        column = reader.column_reader("date", translate=False)
+        column = date_column(reader)
         values = [column[d] for d in reader.all_doc_ids()]
         dated = [v for v in values if v != field.default]
         if not dated:
             return None, None, len(values)
         first, last = (field.from_column_value(v).date() for v in (min(dated), max(dated)))
         return first, last, len(values) - len(dated)
-
-    @staticmethod
-    def _live_count(reader, name) -> int:
-        if not reader.has_deletions():
-            return reader.doc_frequency("person", name)
-        return sum(1 for _ in reader.postings("person", name).all_ids())  # skips deleted articles

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from whoosh import query as wq
+from whoosh.support.charset import accent_map
 
 from .errors import QueryError
 from .normalize import mend_surrogates
@@ -166,6 +167,25 @@ def _name_query(schema, fieldname: str, name: str, what: str) -> wq.Query:
     if not queries:
         raise QueryError(f"{what} {name!r} has no letters to match")
     return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def person_matcher(schema, wanted: str) -> Callable[[str], bool]:
+    """A test of whether the person filter ``wanted`` (``Lavrov``) selects an article naming a given name.
+
+    The same rule as :func:`filter_query`'s, for names in hand: ``wanted``'s words, in any
+    of its spellings, are a run of the name's words (``Sergei Lavrov``); case and accents aside.
+    """
+    field = schema["people"]
+    runs = [run for spelling in spellings(wanted) if (run := list(field.process_text(spelling, mode="query")))]
+
+    def matches(name: str) -> bool:
+        folded = name.lower().translate(accent_map)
+        if not any(run[-1] in folded for run in runs):  # a cheap test first: most names fail it
+            return False
+        words = list(field.process_text(name, mode="index"))
+        return any(words[i:i + len(run)] == run for run in runs for i in range(len(words) - len(run) + 1))
+
+    return matches
 
 
 def filter_query(
@@ -532,3 +552,27 @@ def parse_query(text: str, schema, *, any_terms: bool = False) -> wq.Query:
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"query too long: {len(text):,} characters, at most {MAX_QUERY_LENGTH:,}")
     return _Parser(text, schema, any_terms).parse()
+
+
+def query_words(text: str) -> list[tuple[int, int, str | None]]:
+    """(start, end, field) of each plain word in the query ``text``, a word of a phrase included.
+
+    Operators, field names, dates, and words with ``*`` or ``~`` are not plain words;
+    ``field`` is the field a word is glued to (``title:word``), else None. For rewriting a
+    query word by word, as did-you-mean does.
+    """
+    text = text.translate(_QUOTES)
+    spans: list[tuple[int, int, str | None]] = []
+    field: str | None = None
+    for token in _lex(text):
+        start = token.col - 1
+        if token.kind == "field":
+            field = token.text[:-1].lower()
+            continue
+        if field != "date" and (field is None or token.glued):
+            if token.kind == "word" and not re.search(r"[*~]", token.text):
+                spans.append((start, start + len(token.text), field))
+            elif token.kind == "phrase":
+                spans += [(start + 1 + m.start(), start + 1 + m.end(), field) for m in re.finditer(r"[^\s\"]+", token.text)]
+        field = None
+    return spans

@@ -55,6 +55,7 @@ class Results:
     """One page of a search: its hits, the total number of matching articles and the time taken.
 
     ``fallback`` is True when no article had all the words, so these hits match only some.
+    ``suggestion`` is a corrected query that finds more articles, when this search found few.
     """
 
     query: str
@@ -64,6 +65,7 @@ class Results:
     fallback: bool = False
     page: int = 1
     limit: int = 10
+    suggestion: str | None = None
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -87,6 +89,7 @@ class Results:
             "fallback": self.fallback,
             "page": self.page,
             "limit": self.limit,
+            "suggestion": self.suggestion,
             "hits": [h.to_dict() for h in self.hits],
         }
 
@@ -108,6 +111,18 @@ _STEMMED, _EXACT = {"body"}, {"body_exact", "people"}
 Words = Callable[[str], list[tuple[str, int, int]]]
 
 
+def _usual_steps(analyzer):
+    """(regex, charmap) when ``analyzer`` is a regex tokenizer, then lowercasing and charset folding; else None."""
+    tokenizer, *filters = getattr(analyzer, "items", [analyzer])
+    if (
+        isinstance(tokenizer, RegexTokenizer)
+        and not tokenizer.gaps
+        and [type(f) for f in filters] == [LowercaseFilter, CharsetFilter]
+    ):
+        return tokenizer.expression, filters[1].charmap
+    return None
+
+
 def word_splitter(analyzer) -> Words:
     """A function giving (folded word, start, end) for each word of a text, as ``analyzer`` does.
 
@@ -115,15 +130,31 @@ def word_splitter(analyzer) -> Words:
     then lowercasing and charset folding) the same steps run directly, about twice as
     fast as Whoosh's token stream; any other analyzer is run as it is.
     """
-    tokenizer, *filters = getattr(analyzer, "items", [analyzer])
-    if (
-        isinstance(tokenizer, RegexTokenizer)
-        and not tokenizer.gaps
-        and [type(f) for f in filters] == [LowercaseFilter, CharsetFilter]
-    ):
-        finditer, charmap = tokenizer.expression.finditer, filters[1].charmap
+    steps = _usual_steps(analyzer)
+    if steps:
+        finditer, charmap = steps[0].finditer, steps[1]
         return lambda text: [(m[0].lower().translate(charmap), m.start(), m.end()) for m in finditer(text)]
     return lambda text: [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+
+
+def word_lister(analyzer) -> Callable[[str], list[str]]:
+    """A function giving the folded words of a text, as ``analyzer`` does, without their offsets.
+
+    For the usual analyzer, words are found, lowercased and (only those with a letter
+    beyond ASCII) folded in a few calls over the whole text: twice as fast again.
+    """
+    steps = _usual_steps(analyzer)
+    if not steps:
+        return lambda text: [t.text for t in analyzer(text)]
+    findall, charmap = steps[0].findall, steps[1]
+
+    def folded(text: str) -> list[str]:
+        found = " ".join(findall(text)).lower()  # a word never holds a space
+        if found.isascii():
+            return found.split(" ") if found else []
+        return [w if w.isascii() else w.translate(charmap) for w in found.split(" ")]
+
+    return folded
 
 
 class Highlighter:

@@ -1,0 +1,78 @@
+"""Did-you-mean: a corrected query from the index's own words and names, offered only if it finds more."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+from archive import archive, run  # noqa: F401 (fixtures)
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("lukashenka", "lukashenko"),  # a rare spelling next to the one the archive mostly uses
+    ("Lukashenka", "Lukashenko"),  # the user's capitals are kept
+    ("dokcers", "dockers"),  # two letters swapped
+    ("dockers pikcet", "dockers picket"),  # only the wrong word changes
+    ("people:okonkow", "people:okonkwo"),  # a field keeps its word to its field
+    ('"wage ofer"', '"wage offer"'),  # inside a phrase
+    ("tsikhanovskaya recount", "tsikhanouskaya recount"),
+])
+def test_suggestions(archive, typed, meant):
+    results = archive.search(typed)
+    assert results.suggestion == meant
+    assert archive.search(meant).total > (0 if results.fallback else results.total)
+
+
+@pytest.mark.parametrize("typed", [
+    "dockers",  # plenty found: nothing to correct
+    "zanzibar",  # nothing like it in the index
+    "date:2020-08 lukashenko",
+    "lukash*",
+    "sorokina~",
+])
+def test_no_suggestion(archive, typed):
+    assert archive.search(typed).suggestion is None
+
+
+def test_filters_apply_to_the_corrected_query(archive):
+    # Lukashenka is in an October article; no article from October on says Lukashenko.
+    assert archive.search("lukashenka", since="2020-10").suggestion is None
+    assert archive.search("lukashenka", until="2020-09-30").suggestion == "lukashenko"  # 0 found, 5 would be
+
+
+def test_suggestion_can_be_switched_off(archive):
+    assert archive.search("dokcers", suggest=False).suggestion is None
+
+
+WORDS = ["dockers", "picket", "vandenberg", "okonkwo", "election", "tsikhanouskaya", "sorokina", "forecaster",
+         "landslide", "recount", "satellites", "harrowmouth"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(WORDS), st.integers(min_value=1), st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+       st.sampled_from(["swap", "drop", "add", "change"]))
+def test_a_suggestion_never_finds_fewer(archive, word, at, letter, edit):
+    i = 1 + at % (len(word) - 2)  # never the first letter
+    typo = {
+        "swap": word[:i] + word[i + 1] + word[i] + word[i + 2:],
+        "drop": word[:i] + word[i + 1:],
+        "add": word[:i] + letter + word[i:],
+        "change": word[:i] + letter + word[i + 1:],
+    }[edit]
+    results = archive.search(typo)
+    if results.suggestion is not None:
+        found = 0 if results.fallback else results.total
+        assert archive.search(results.suggestion).total > found
+
+
+
+def test_command_shows_the_suggestion(run):
+    assert run("search", "dokcers").output == "No results for 'dokcers'.\nDid you mean: dockers?\n"
+    lines = run("search", "lukashenka").output.splitlines()
+    assert lines[0].startswith("1 result for 'lukashenka' (") and lines[1] == "Did you mean: lukashenko?"
+    assert json.loads(run("search", "dokcers", "--json").stdout)["suggestion"] == "dockers"
+    assert json.loads(run("search", "dockers", "--json").stdout)["suggestion"] is None
