@@ -79,6 +79,13 @@ def _document(article: Article, fingerprint: str) -> dict:
     return doc
 
 
+def segment_writer(ix):
+    """A writer of a new segment of ``ix``, for a caller that holds the index's write lock."""
+    from .segments import FastSegmentWriter
+
+    return FastSegmentWriter(ix, _lk=False, **WRITER_OPTIONS)
+
+
 def _take_write_lock(ix, timeout: float):
     """The index's write lock, waiting up to ``timeout`` seconds for another writer; Whoosh's LockError after that."""
     from whoosh.index import LockError
@@ -98,8 +105,6 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
     writer cannot slip in between two batches; it waits up to ``lock_timeout`` seconds
     for a writer that holds it, then raises Whoosh's LockError.
     """
-    from whoosh.writing import SegmentWriter
-
     batch_size = batch_size or BATCH_SIZE
     lock = _take_write_lock(ix, lock_timeout)
     report = AddReport()
@@ -107,7 +112,7 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
     pending = 0
     writer = None
     try:
-        writer = SegmentWriter(ix, _lk=False, **WRITER_OPTIONS)
+        writer = segment_writer(ix)
         reader = writer.reader()
         for item in articles:
             article = item if isinstance(item, Article) else Article.from_dict(item)
@@ -125,7 +130,7 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
             pending += 1
             if pending >= batch_size:
                 writer.commit()
-                writer = SegmentWriter(ix, _lk=False, **WRITER_OPTIONS)
+                writer = segment_writer(ix)
                 reader = writer.reader()
                 pending = 0
         if pending:
@@ -348,9 +353,9 @@ class _ParallelWriter:
 
     def _commit(self, final: bool = False) -> None:
         """Commit the finished segments (and, at the end of the run, merge the smallest ones)."""
-        from whoosh.writing import MERGE_SMALL, NO_MERGE, SegmentWriter
+        from whoosh.writing import MERGE_SMALL, NO_MERGE
 
-        writer = SegmentWriter(self.ix, _lk=False, **WRITER_OPTIONS)  # the run holds the lock
+        writer = segment_writer(self.ix)  # the run holds the lock
         try:
             for id_ in self.to_delete:
                 writer.delete_by_term("id", id_)
@@ -425,14 +430,12 @@ def _committed_reader():
 
 def _add_chunk(records: list, target: int) -> _Chunk:
     """Assemble ``records`` and add the new ones to this worker's open segment, finishing it at ``target`` articles."""
-    from whoosh.writing import SegmentWriter
-
     from .readers import ReadReport
 
     _check_started()
     reader = _committed_reader()
     if _worker["writer"] is None:
-        _worker["writer"] = SegmentWriter(_worker["stage_ix"], _lk=False, **WRITER_OPTIONS)
+        _worker["writer"] = segment_writer(_worker["stage_ix"])
     writer = _worker["writer"]
     out = _Chunk(_worker["name"], _worker["serial"], writer.doc_count(), [], ReadReport())
     for article in _assembled(records, out.report):

@@ -1,0 +1,95 @@
+"""The fast segment writer makes the same index as Whoosh's own, whether its postings fit in memory or not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from searchkit import Index
+from searchkit.bench.synth import write_corpus
+from searchkit.readers import read_records
+from searchkit.schema import make_schema
+from searchkit.segments import FastSegmentWriter
+from searchkit.writer import _assembled, _document, index_sources
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory) -> list:
+    from searchkit.readers import ReadReport
+
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, 120, seed=3)
+    return list(_assembled((r for r in read_records(folder)), ReadReport()))
+
+
+def _build(folder: Path, writer_class, articles: list, **options):
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    writer = writer_class(ix, **options)
+    for article in articles:
+        writer.add_document(**_document(article, article.fingerprint()))
+    writer.commit()
+    return ix
+
+
+def _postings(ix) -> dict:
+    """Every word of every field, with its postings (document, weight, value) and statistics."""
+    out = {}
+    with ix.reader() as reader:
+        for fieldname, word in reader.all_terms():
+            m = reader.postings(fieldname, word)
+            postings = []
+            while m.is_active():
+                postings.append((m.id(), m.weight(), m.value()))
+                m.next()
+            info = reader.term_info(fieldname, word)
+            out[fieldname, word] = (postings, info.weight(), info.doc_frequency(), info.min_length(),
+                                    info.max_length(), info.max_weight())
+    return out
+
+
+@pytest.mark.parametrize("limitmb", [128, 0.05], ids=["in memory", "spilled to disk in runs"])
+def test_same_postings_as_whoosh(tmp_path, articles, limitmb):
+    ours = _build(tmp_path / "ours", FastSegmentWriter, articles, limitmb=limitmb)
+    theirs = _build(tmp_path / "theirs", SegmentWriter, articles, limitmb=128)
+    mine = _postings(ours)
+    assert mine == _postings(theirs)
+    assert len(mine) > 5000
+    assert not list((tmp_path / "ours").glob("*.tmp"))  # the runs are cleaned up
+
+
+def test_merging_segments_keeps_every_posting(tmp_path, articles):
+    """Merging reads postings word by word from each segment: documents arrive out of order."""
+    folder = tmp_path / "ix"
+    ix = _build(folder, FastSegmentWriter, articles[:60])
+    writer = FastSegmentWriter(ix)
+    for article in articles[60:]:
+        writer.add_document(**_document(article, article.fingerprint()))
+    writer.commit()
+    writer = FastSegmentWriter(ix, limitmb=0.05)
+    writer.commit(optimize=True)  # everything merged into one segment
+    merged = whoosh_index.open_dir(str(folder))
+    assert len(merged._segments()) == 1
+    assert _postings(merged) == _postings(_build(tmp_path / "theirs", SegmentWriter, articles))
+
+
+def test_searches_find_the_same_articles(tmp_path, articles):
+    import json
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(a.to_dict()) + "\n" for a in articles))
+    index_sources([corpus], tmp_path / "ours", procs=2)
+    _build(tmp_path / "theirs", SegmentWriter, articles).close()
+    words = articles[5].body.split()
+    rare = [w for w in words if len(w) > 7 and w.isalpha()]  # made-up words, never stopwords
+    person = next(name for a in articles for name in a.people)
+    queries = [f'"{" ".join(words[10:13])}"', f"{rare[0][:3]}* OR {rare[1]}",
+               f"title:{articles[7].title.split()[-1]}", f'people:"{person}"', rare[2]]
+    with Index.open(tmp_path / "ours") as ours, Index.open(tmp_path / "theirs") as plain:
+        for query in queries:
+            found = [h.id for h in ours.search(query, limit=200).hits]
+            assert found, query
+            assert found == [h.id for h in plain.search(query, limit=200).hits], query
