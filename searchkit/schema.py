@@ -11,6 +11,8 @@ from whoosh import fields
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
+from .analysis import one_pass_fields
+
 # Any apostrophe or quote, straight or curly, ends a token ("Russia’s" and "Russia's" both
 # give "russia" "s"), so the style of quotes never matters and "Lukashenko’s" finds "Lukashenko".
 # Dots inside a word keep it whole ("U.S", "3.5").
@@ -35,7 +37,7 @@ EXACT_TWIN = {"title": "title_exact", "body": "body_exact"}  # where quoted phra
 
 def make_schema() -> fields.Schema:
     """The schema of a searchkit index. The whole article is kept in ``record`` for display."""
-    return fields.Schema(
+    return one_pass_fields(fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.ID(),  # lets re-indexing skip unchanged articles without reading them
         record=fields.STORED(),
@@ -47,4 +49,4 @@ def make_schema() -> fields.Schema:
         body_exact=fields.TEXT(analyzer=exact_analyzer()),
         source=fields.TEXT(analyzer=exact_analyzer()),
         date=fields.DATETIME(sortable=True),
-    )
+    ))

@@ -6,9 +6,6 @@ import statistics
 from collections import Counter
 from datetime import date
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from searchkit import Index, read_articles
 from searchkit.bench.__main__ import main as bench_main
 from searchkit.bench.synth import NewsGenerator, write_corpus
@@ -68,17 +65,3 @@ def test_harness_runs_at_smoke_size_and_prints_the_numbers(tmp_path, capsys):
     for category in ("term", "and2", "and3", "phrase", "person", "daterange", "datesorted"):
         assert f"  {category} " in out
     assert "--help" in out and "one search" in out
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
-       | st.lists(st.sampled_from(["the", "Running", "runs", "José", "U.S.", "3.5", "a", "’s", "ÉLITE", " ", "\n",
-                                   "post-Soviet", "ﬁnance", "İstanbul"]), max_size=60).map(" ".join))
-def test_proposed_one_pass_analyzer_gives_the_same_tokens_as_the_chain(text):
-    from searchkit.bench.proposals import OnePassAnalyzer
-    from searchkit.schema import exact_analyzer, ranked_analyzer
-
-    for stem, chain in ((True, ranked_analyzer()), (False, exact_analyzer())):
-        fast = OnePassAnalyzer(stem)
-        assert [(t.text, t.pos) for t in fast(text, positions=True, mode="index")] == \
-            [(t.text, t.pos) for t in chain(text, positions=True, mode="index")]

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--rounds", type=int, default=3, help="timed passes over the queries")
     run.add_argument("--procs", type=int, help="searchkit worker processes (default: one per core)")
     run.add_argument("--schema", choices=("current", "proposed"), default="current",
-                     help="searchkit's schema, or the faster one proposed in searchkit.bench.proposals")
+                     help="searchkit's schema, or the variant in searchkit.bench.proposals (no positions in stemmed fields)")
     run.add_argument("--no-cli", action="store_true", help="skip timing the command line")
     run.add_argument("--json", type=Path, help="also write every measurement to this file")
 

@@ -1,0 +1,200 @@
+"""Index stage, part 0: analyzers that turn text into indexed words, fast when indexing.
+
+searchkit's analyzers (built in :mod:`searchkit.schema`) are Whoosh chains: a regex
+tokenizer, lowercasing, accent folding and, for ranked fields, stopwords and
+stemming. Whoosh runs a chain as one generator per step, per word. When indexing,
+:class:`OnePassAnalyzer` makes the same words at the same positions from a few
+whole-text string calls, and keeps the folded words of the last text it split,
+so a field and its unstemmed twin (``body`` and ``body_exact``) split a text once.
+For anything else (queries, character offsets for highlighting) it runs the chain.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import (
+    CharsetFilter,
+    CompositeAnalyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
+from whoosh.formats import Positions
+
+STEM_CACHE = 200_000  # stems remembered per analyzer (cleared when full, as StemFilter does)
+
+# The folded words of the last text split, shared by the analyzers that split and fold alike:
+# (folding key, text, words). The text itself is kept so ``is`` can recognise it.
+_last_split: tuple = (None, None, None)
+
+
+class _Plan:
+    """What a chain does, in the terms the fast path needs; None from :meth:`of` if it is not the usual chain."""
+
+    def __init__(self, tokenizer: RegexTokenizer, charset: CharsetFilter, stop: StopFilter | None,
+                 stem: StemFilter | None):
+        self.findall = tokenizer.expression.findall
+        self.charmap = charset.charmap
+        lowered = "".join(map(chr, range(128))).lower()
+        self.ascii_kept = lowered.translate(self.charmap) == lowered  # folding never changes ASCII words
+        self.key = (tokenizer.expression.pattern, hash(frozenset(self.charmap.items())))
+        self.stop = stop
+        self.stemfn = None
+        if stem is not None:
+            if stem.lang:
+                from whoosh.lang import stemmer_for_language
+
+                self.stemfn = stemmer_for_language(stem.lang)
+            else:
+                self.stemfn = stem.stemfn
+            self.unstemmed = stem.ignore
+        self.stems: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, items: list) -> _Plan | None:
+        kinds = [type(item) for item in items]
+        usual = [RegexTokenizer, LowercaseFilter, CharsetFilter]
+        if kinds[:3] != usual or items[0].gaps:
+            return None
+        rest = kinds[3:]
+        if rest not in ([], [StopFilter], [StopFilter, StemFilter]):
+            return None
+        return cls(items[0], items[2], items[3] if rest else None, items[4] if len(rest) > 1 else None)
+
+    def folded_words(self, text: str) -> list[str]:
+        """The tokenizer's words, lowercased and folded (as the first three steps of the chain make them)."""
+        global _last_split
+        key, last_text, words = _last_split
+        if last_text is text and key == self.key:
+            return words
+        found = self.findall(text)
+        joined = " ".join(found).lower()  # no word holds a space, and lowering never makes one
+        if joined.isascii() and self.ascii_kept:
+            words = joined.split(" ") if found else []
+        else:
+            charmap = self.charmap
+            words = [w.lower().translate(charmap) for w in found]
+        _last_split = (self.key, text, words)
+        return words
+
+    def terms(self, text: str) -> list[tuple[int, str]]:
+        """(position, indexed word) of each word the chain keeps from ``text``, positions from 0."""
+        words = self.folded_words(text)
+        stop = self.stop
+        if stop is None:
+            return list(enumerate(words))
+        stops, least, most = stop.stops, stop.min, stop.max
+        kept = [(i, w) for i, w in enumerate(words)
+                if len(w) >= least and (most is None or len(w) <= most) and w not in stops]
+        if stop.renumber and kept:  # the first kept word keeps its place, the rest follow it
+            first = kept[0][0]
+            kept = [(first + n, w) for n, (_, w) in enumerate(kept)]
+        if self.stemfn is None:
+            return kept
+        stems, stemfn, unstemmed = self.stems, self.stemfn, self.unstemmed
+        if len(stems) > STEM_CACHE:
+            stems.clear()
+        out = []
+        for pos, w in kept:
+            stemmed = stems.get(w)
+            if stemmed is None:
+                stemmed = stems[w] = w if w in unstemmed else stemfn(w)
+            out.append((pos, stemmed))
+        return out
+
+
+class OnePassAnalyzer(CompositeAnalyzer):
+    """A Whoosh analyzer chain that, when indexing, makes its words in one pass (see the module's doc).
+
+    It is the chain (its ``items`` are the chain's steps, and it pickles and compares as
+    such), so code that looks inside an analyzer sees the usual steps.
+    """
+
+    def __getstate__(self):
+        return {"items": self.items}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    @property
+    def _plan(self) -> _Plan | None:
+        plan = self.__dict__.get("_plan_cache", False)
+        if plan is False:
+            plan = self.__dict__["_plan_cache"] = _Plan.of(self.items)
+        return plan
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", no_morph=False, **kwargs):
+        plan = self._plan
+        if (mode != "index" or chars or keeporiginal or not removestops or not tokenize or no_morph
+                or plan is None or not isinstance(value, str)):
+            return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                    removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                    tokenize=tokenize, mode=mode, no_morph=no_morph, **kwargs)
+        return _tokens(plan.terms(value), positions, start_pos, kwargs)
+
+    def terms(self, text: str) -> list[tuple[int, str]]:
+        """(position, word) of every word this analyzer indexes from ``text``."""
+        plan = self._plan
+        if plan is None:
+            return [(t.pos, t.text) for t in self(text, positions=True, mode="index") if not t.stopped]
+        return plan.terms(text)
+
+
+def _tokens(terms: list[tuple[int, str]], positions: bool, start_pos: int, kwargs):
+    # One Token reused for every word, as Whoosh's tokenizers do.
+    t = Token(positions=positions, chars=False, removestops=True, mode="index", **kwargs)
+    t.boost = 1.0
+    t.stopped = False
+    for pos, text in terms:
+        t.text = text
+        if positions:
+            t.pos = start_pos + pos
+        yield t
+
+
+
+class OnePassPositions(Positions):
+    """Whoosh's Positions format (same bytes), that asks a :class:`OnePassAnalyzer` for all words at once."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not (isinstance(analyzer, OnePassAnalyzer) and isinstance(value, str)
+                and kwargs.keys() <= {"mode"} and kwargs.get("mode") == "index"):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        places: dict[str, list[int]] = {}
+        for pos, word in analyzer.terms(value):
+            where = places.get(word)
+            if where is None:
+                places[word] = [pos]
+            else:
+                where.append(pos)
+        boost = self.field_boost
+        single = _ONE_POSITION
+        for word, where in places.items():
+            if len(where) == 1:
+                pos = where[0]
+                encoded = single.get(pos)
+                if encoded is None:
+                    encoded = self.encode(where)
+                    if pos < 4096:  # most words of most articles
+                        single[pos] = encoded
+                yield word, 1, boost, encoded
+            else:
+                yield word, len(where), len(where) * boost, self.encode(where)
+
+
+_ONE_POSITION: dict[int, bytes] = {}  # the encoding of a single position, by position
+
+
+def one_pass_fields(schema):
+    """``schema`` with each text field analyzing in one pass when indexing (same words, positions and bytes)."""
+    from whoosh import fields
+
+    for name in schema.names():
+        field = schema[name]
+        if isinstance(field, fields.TEXT) and type(field.format) is Positions:
+            field.analyzer = OnePassAnalyzer(field.analyzer)
+            field.format = OnePassPositions(field_boost=field.format.field_boost)
+    return schema
