@@ -126,7 +126,10 @@ class FastSegmentWriter(SegmentWriter):
     """Whoosh's SegmentWriter with a :class:`TermPool`, writing each word's postings in one go."""
 
     def __init__(self, ix, limitmb: float = 128, **kwargs):
+        from .analysis import one_pass_fields
+
         super().__init__(ix, limitmb=limitmb, **kwargs)
+        one_pass_fields(self.schema)  # an index made before the one-pass analyzers gets them too (same words)
         self.pool = TermPool(self._tempstorage, limitmb)
         # The codec asks the postings and terms files their position twice per word.
         for name in ("_postfile", "_tindex"):

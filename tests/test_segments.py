@@ -93,3 +93,29 @@ def test_searches_find_the_same_articles(tmp_path, articles):
             found = [h.id for h in ours.search(query, limit=200).hits]
             assert found, query
             assert found == [h.id for h in plain.search(query, limit=200).hits], query
+
+
+def test_an_index_made_with_plain_chains_is_written_the_fast_way(tmp_path, articles):
+    """An index from before the one-pass analyzers keeps working, and its writers use them."""
+    from whoosh import fields
+
+    from searchkit.analysis import OnePassAnalyzer
+    from searchkit.schema import exact_analyzer, ranked_analyzer
+
+    def plain(name, field):
+        if not isinstance(field, fields.TEXT):
+            return field
+        chain = ranked_analyzer() if name in ("title", "body") else exact_analyzer()
+        return fields.TEXT(analyzer=chain, field_boost=field.format.field_boost)
+
+    older = fields.Schema(**{name: plain(name, field) for name, field in make_schema().items()})
+    folder = tmp_path / "old"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), older)
+    assert type(ix.schema["body"].analyzer) is not OnePassAnalyzer
+    writer = FastSegmentWriter(ix)
+    for article in articles:
+        writer.add_document(**_document(article, article.fingerprint()))
+    writer.commit()
+    assert type(whoosh_index.open_dir(str(folder)).schema["body"].analyzer) is OnePassAnalyzer
+    assert _postings(ix) == _postings(_build(tmp_path / "theirs", SegmentWriter, articles))
