@@ -79,6 +79,15 @@ def _document(article: Article, fingerprint: str) -> dict:
     return doc
 
 
+def _indexed(reader, fieldname: str, text: str) -> bool:
+    """Whether a live document has ``text`` in ``fieldname``.
+
+    Not just ``(fieldname, text) in reader``: the words of a replaced (deleted) version stay
+    in a segment's word list until the segment is merged away.
+    """
+    return (fieldname, text) in reader and reader.postings(fieldname, text).is_active()
+
+
 def segment_writer(ix):
     """A writer of a new segment of ``ix``, for a caller that holds the index's write lock."""
     from .segments import FastSegmentWriter
@@ -108,8 +117,7 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
     batch_size = batch_size or BATCH_SIZE
     lock = _take_write_lock(ix, lock_timeout)
     report = AddReport()
-    seen: set[str] = set()
-    pending = 0
+    batch: dict[str, str] = {}  # id -> fingerprint of each article written since the last commit
     writer = None
     try:
         writer = segment_writer(ix)
@@ -117,23 +125,30 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
         for item in articles:
             article = item if isinstance(item, Article) else Article.from_dict(item)
             fp = article.fingerprint()
-            if fp in seen or ("fingerprint", fp) in reader:
+            if article.id in batch:
+                if batch[article.id] == fp:
+                    report.unchanged += 1
+                    continue
+                # Another version of an article in this batch: a document not yet committed cannot
+                # be deleted, so commit it first; the version read last then replaces it.
+                writer.commit()
+                writer, batch = segment_writer(ix), {}
+                reader = writer.reader()
+            if _indexed(reader, "fingerprint", fp):
                 report.unchanged += 1
                 continue
-            seen.add(fp)
-            if ("id", article.id) in reader:
+            if _indexed(reader, "id", article.id):
                 writer.delete_by_term("id", article.id)
                 report.updated += 1
             else:
                 report.added += 1
             writer.add_document(**_document(article, fp))
-            pending += 1
-            if pending >= batch_size:
+            batch[article.id] = fp
+            if len(batch) >= batch_size:
                 writer.commit()
-                writer = segment_writer(ix)
+                writer, batch = segment_writer(ix), {}
                 reader = writer.reader()
-                pending = 0
-        if pending:
+        if batch:
             writer.commit()
         else:
             writer.cancel()
@@ -254,8 +269,8 @@ class _ParallelWriter:
         self.folder = Path(ix.storage.folder)
         self.staging = self.folder / STAGING
         self.added = AddReport()
-        self.seen: set[str] = set()  # fingerprints written in this run
-        self.pending: dict[str, tuple[str, int, int]] = {}  # id -> (worker, serial, docnum) not yet committed
+        # id -> (worker, serial, docnum, fingerprint) of the last version read, until it is committed
+        self.pending: dict[str, tuple[str, int, int, str]] = {}
         self.doomed: dict[tuple[str, int], set[int]] = {}  # documents to delete from segments still in workers
         self.to_delete: set[str] = set()  # ids whose committed versions are replaced
         self.finished: list[_Staged] = []
@@ -326,20 +341,20 @@ class _ParallelWriter:
             if self.admit is not None and not self.admit(id_, key, origin):
                 self._doom(here)
                 continue
-            if fp in self.seen:  # the same article twice in this run
-                self._doom(here)
+            last = self.pending.get(id_)
+            if (last[3] == fp) if last else _indexed(self.committed, "fingerprint", fp):
+                self._doom(here)  # the same article twice in this run
                 self.added.unchanged += 1
                 continue
-            self.seen.add(fp)
-            if id_ in self.pending:  # a newer version of an article not yet committed
-                self._doom(self.pending[id_])
+            if last:  # a newer version of an article not yet committed
+                self._doom(last[:3])
                 self.added.updated += 1
-            elif ("id", id_) in self.committed:
+            elif _indexed(self.committed, "id", id_):
                 self.to_delete.add(id_)
                 self.added.updated += 1
             else:
                 self.added.added += 1
-            self.pending[id_] = here
+            self.pending[id_] = (*here, fp)
         if self.progress is not None:
             self.handled += len(chunk.docs) + len(chunk.unchanged)
             self.progress(self.handled)
@@ -440,7 +455,7 @@ def _add_chunk(records: list, target: int) -> _Chunk:
     out = _Chunk(_worker["name"], _worker["serial"], writer.doc_count(), [], ReadReport())
     for article in _assembled(records, out.report):
         fp = article.fingerprint()
-        if ("fingerprint", fp) in reader:
+        if _indexed(reader, "fingerprint", fp):
             out.unchanged.append((article.id, article.content_key(), article.origin))
             continue
         writer.add_document(**_document(article, fp))

@@ -124,3 +124,19 @@ def test_segments_are_compound_files_so_old_searchers_survive_commits(tmp_path, 
         with Index.open(tmp_path / folder) as index:
             segments = index._ix._segments()
             assert segments and all(s.is_compound() for s in segments)
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batches, procs):
+    """A replaced version's fingerprint lingers in the index's word list: it must not count as indexed."""
+    first = write_jsonl(tmp_path / "first.jsonl", news(10))
+    second = write_jsonl(tmp_path / "second.jsonl", news(10, "second"))
+    index_sources([first], tmp_path / "idx", procs=procs)
+    index_sources([second], tmp_path / "idx", procs=procs)
+    report = index_sources([first], tmp_path / "idx", procs=procs)
+    assert (report.added, report.updated, report.unchanged) == (0, 10, 0)
+    assert all("first version" in body for body in stored(tmp_path / "idx").values())
+    # and within one run: first, second, then first again
+    both = write_jsonl(tmp_path / "both.jsonl", news(10) + news(10, "second") + news(10))
+    report = index_sources([both], tmp_path / "fresh", procs=procs)
+    assert all("first version" in body for body in stored(tmp_path / "fresh").values())
