@@ -111,5 +111,37 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path) -> None:
         click.echo(click.style(f"   id: {hit.id}  score: {hit.score:.2f}", dim=True) + "\n")
 
 
+@main.command("eval")
+@click.option("--queries", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Queries: id<TAB>text lines.")
+@click.option("--qrels", required=True, type=click.Path(dir_okay=False, path_type=Path), help="TREC relevance judgments.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), help="Index to search.")
+@click.option("--docs", type=click.Path(dir_okay=False, path_type=Path), help="Articles (JSON Lines) to index in a temporary folder.")
+@click.option("--per-query", is_flag=True, help="Also print each query's scores.")
+@click.option("--run", "run_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking as a TREC run file.")
+def eval_cmd(queries: Path, qrels: Path, index_dir: Path | None, docs: Path | None, per_query: bool, run_file: Path | None) -> None:
+    """Score the default ranking on judged QUERIES: MAP, nDCG@10, P@10, recall@100 over the top 1,000."""
+    from contextlib import nullcontext
+
+    from .errors import SearchkitError
+    from . import evaluate
+
+    if (index_dir is None) == (docs is None):
+        raise UsageProblem("give exactly one of --index DIR or --docs DOCS.jsonl")
+    try:
+        topics, judgments = evaluate.read_queries(queries), evaluate.read_qrels(qrels)
+        report = evaluate.ReadReport()
+        with (evaluate.temporary_index(docs, report) if docs else nullcontext(_open_for_search(index_dir))) as index:
+            for problem in report.problems:
+                click.echo(f"warning: {problem}", err=True)
+            result = evaluate.evaluate(index, topics, judgments)
+    except SearchkitError as e:
+        raise UsageProblem(str(e)) from None
+    for qid, error in result.failed.items():
+        click.echo(f"warning: query {qid}: {error}", err=True)
+    if run_file:
+        evaluate.write_run(result.run, run_file)
+    click.echo(evaluate.format_table(result, per_query=per_query))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

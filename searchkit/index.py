@@ -78,8 +78,11 @@ class Index:
             fields = s.document(id=id)
         return Article.from_dict(fields["record"]) if fields else None
 
-    def search(self, query: str, *, limit: int = 10, page: int = 1) -> Results:
-        """Ranked search; raises :class:`searchkit.QueryError` for a malformed query."""
+    def search(self, query: str, *, limit: int = 10, page: int = 1, snippets: bool = True) -> Results:
+        """Ranked search; raises :class:`searchkit.QueryError` for a malformed query.
+
+        ``snippets=False`` leaves snippets empty (for evaluation runs that only need the ranking).
+        """
         started = time.perf_counter()
         q = parse_query(query, self._ix.schema)
         with self._ix.searcher(weighting=weighting()) as s:
@@ -87,7 +90,7 @@ class Index:
             hits = []
             for rank, hit in enumerate(page_hits, start=page_hits.offset + 1):
                 record = hit["record"]
-                snippet, spans = make_snippet(record["body"], q)
+                snippet, spans = make_snippet(record["body"], q) if snippets else ("", [])
                 article = Article.from_dict(record)
                 hits.append(
                     Hit(
