@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from .article import Article
 from .errors import IndexNotFoundError
 from .query import parse_query
-from .ranking import weighting
+from .ranking import reads_as_description, weighting, with_feedback
 from .results import Hit, Results, make_snippet
 from .schema import make_schema
 from .writer import AddReport, write_articles
@@ -84,9 +84,17 @@ class Index:
         ``snippets=False`` leaves snippets empty (for evaluation runs that only need the ranking).
         """
         started = time.perf_counter()
-        q = parse_query(query, self._ix.schema)
+        schema = self._ix.schema
+        q = parse_query(query, schema)
+        any_terms = reads_as_description(q)
+        if any_terms:
+            q = parse_query(query, schema, any_terms=True)
+        fallback = False
         with self._ix.searcher(weighting=weighting()) as s:
-            page_hits = s.search_page(q, max(page, 1), pagelen=max(limit, 1))
+            page_hits = s.search_page(with_feedback(s, q), max(page, 1), pagelen=max(limit, 1))
+            if not page_hits.total and not any_terms:  # no article has every word: rank those with some
+                q, fallback = parse_query(query, schema, any_terms=True), True
+                page_hits = s.search_page(with_feedback(s, q), max(page, 1), pagelen=max(limit, 1))
             hits = []
             for rank, hit in enumerate(page_hits, start=page_hits.offset + 1):
                 record = hit["record"]
@@ -107,4 +115,5 @@ class Index:
                     )
                 )
             total = page_hits.total
-        return Results(query=query, hits=hits, total=total, took_ms=(time.perf_counter() - started) * 1000)
+        took_ms = (time.perf_counter() - started) * 1000
+        return Results(query=query, hits=hits, total=total, took_ms=took_ms, fallback=fallback and total > 0)

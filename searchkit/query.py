@@ -68,11 +68,15 @@ def _check(text: str) -> None:
             raise QueryError(f"field '{name}:' at column {m.start() + 1} needs something to search for")
 
 
-def parse_query(text: str, schema) -> Query:
-    """Parse a query string against ``schema``; raises :class:`QueryError` with a one-line message."""
+def parse_query(text: str, schema, *, any_terms: bool = False) -> Query:
+    """Parse a query string against ``schema``; raises :class:`QueryError` with a one-line message.
+
+    ``any_terms`` joins the words with OR instead of AND.
+    """
     text = text.replace("“", '"').replace("”", '"').replace("„", '"')
     _check(text)
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=qparser.AndGroup)
+    group = qparser.OrGroup if any_terms else qparser.AndGroup
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=group)
     parser.remove_plugin_class(PhrasePlugin)
     parser.add_plugin(_ExactPhrasePlugin())
     try:

@@ -1,13 +1,83 @@
-"""Ranking: how search scores articles (BM25F over title, people and body).
+"""Ranking: how search scores articles, between the query stage and the results.
 
-Field weights live on the schema fields (``field_boost``); the BM25 parameters here.
+BM25F over title, people and body (per-field weights are the schema's ``field_boost``),
+plus two rules the search path applies to a parsed query, chosen and measured as
+RELEVANCE.md records:
+
+- :func:`reads_as_description`: a query of more than :data:`MAX_REQUIRED_WORDS`
+  distinct words is a sentence describing what is wanted, not a list of words that must
+  all be there; it is ranked over any of its words (articles with more of them, and
+  rarer ones, come first).
+- :func:`with_feedback`: pseudo-relevance feedback. The words that stand out in the top
+  articles of a first pass add to the score of every matching article. The set of
+  matching articles stays exactly what the query asked for; only their order changes.
 """
 
 from __future__ import annotations
 
+from whoosh import query as wq
+from whoosh.classify import Bo1Model, Expander
 from whoosh.scoring import BM25F
+
+B, K1 = 0.75, 1.2  # the usual BM25 values: tuning them moved MAP by under 0.005 on both test collections
+
+MAX_REQUIRED_WORDS = 4
+
+FEEDBACK_DOCS = 10  # top articles of the first pass that feedback words are taken from (0: no feedback)
+FEEDBACK_WORDS = 20  # feedback words added to the ranking
+FEEDBACK_WEIGHT = 1.0  # weight of the strongest feedback word, relative to a query word
+FEEDBACK_FIELD = "body"  # the stemmed field feedback words are counted in and scored on
 
 
 def weighting() -> BM25F:
     """The scoring model every search uses."""
-    return BM25F(B=0.75, K1=1.2)
+    return BM25F(B=B, K1=K1)
+
+
+def query_words(q: wq.Query) -> set[str]:
+    """The distinct stemmed words ``q`` looks for in the body (not those under NOT, not phrases)."""
+    if isinstance(q, wq.Not):
+        return set()
+    if isinstance(q, wq.Term):
+        return {q.text} if q.fieldname == FEEDBACK_FIELD else set()
+    return set().union(*(query_words(child) for child in q.children()))
+
+
+def reads_as_description(q: wq.Query) -> bool:
+    """True when ``q`` (parsed with all words required) has too many words to require them all."""
+    return len(query_words(q)) > MAX_REQUIRED_WORDS
+
+
+def feedback_words(searcher, q: wq.Query, allow: wq.Query | None = None) -> list[tuple[str, float]]:
+    """(word, weight) of the words that stand out in ``q``'s top articles, strongest first (weight 1).
+
+    Standing out is Whoosh's Bo1 divergence: frequent in the top articles, rare in the
+    index. A word found in a single article is left out: it could only lift that article.
+    """
+    if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
+        return []
+    hits = searcher.search(q, limit=FEEDBACK_DOCS, filter=allow)
+    if hits.scored_length() < 2:
+        return []  # nothing to reorder
+    reader = searcher.reader()
+    expander = Expander(reader, FEEDBACK_FIELD, Bo1Model)
+    for hit in hits:
+        record = hit["record"]
+        expander.add_text(f"{record.get('title') or ''}\n{record.get('body') or ''}")
+    candidates = expander.expanded_terms(FEEDBACK_WORDS * 3, normalize=False)
+    words = [(w, s) for w, s in candidates if reader.doc_frequency(FEEDBACK_FIELD, w) > 1][:FEEDBACK_WORDS]
+    top = words[0][1] if words else 0.0
+    return [(w, s / top) for w, s in words] if top > 0 else []
+
+
+def with_feedback(searcher, q: wq.Query, allow: wq.Query | None = None) -> wq.Query:
+    """``q`` rescored with :func:`feedback_words`: it matches the same articles, in a better order.
+
+    ``allow`` is the filter the search will use, so feedback comes from articles the user
+    can see. Highlight with the original ``q``, not this one.
+    """
+    words = feedback_words(searcher, q, allow)
+    if not words:
+        return q
+    extra = wq.Or([wq.Term(FEEDBACK_FIELD, w, boost=FEEDBACK_WEIGHT * weight) for w, weight in words])
+    return wq.AndMaybe(q, extra)
