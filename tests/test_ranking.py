@@ -1,0 +1,92 @@
+"""Ranking defaults a reader notices: sentences as queries, feedback, and which words count."""
+
+import pytest
+
+from searchkit import Index, ranking
+from searchkit.query import parse_query
+
+WILDLIFE = [
+    "Rangers counted jaguar tracks along the rainforest river, a sign the habitat is recovering and prey is back.",
+    "A jaguar with two cubs was filmed in the rainforest reserve; conservation groups say the habitat is safer.",
+    "Poachers are the main threat to the jaguar, and rainforest clearing shrinks its habitat and its prey.",
+    "The rainforest census found more prey animals, and rangers hope the jaguar population follows, habitat permitting.",
+    "Conservation money will buy a rainforest corridor so the jaguar can reach new habitat and prey.",
+]
+ARTICLES = [
+    {"id": f"w{i}", "title": "Rainforest report", "body": body} for i, body in enumerate(WILDLIFE, start=1)
+] + [
+    {"id": "car", "title": "Carmaker results", "body": "Jaguar sales rose. Jaguar said so."},
+    {"id": "bank", "title": "Central bank holds rates", "body": "The central bank held interest rates, citing slower inflation."},
+    {"id": "port", "title": "Port reopens", "body": "The port reopened in May after the dock strike ended."},
+    {"id": "port2", "title": "Port reopens", "body": "The port reopened in June after the dock strike ended."},
+    {"id": "us", "title": "Trade talks", "body": "Trade talks between the US and Canada resumed on Monday."},
+    {"id": "mx", "title": "Trade talks", "body": "Trade talks between Mexico and Canada resumed on Monday."},
+    {"id": "who", "title": "Health guidance", "body": "The WHO issued new guidance on dengue testing."},
+    {"id": "gov", "title": "Health guidance", "body": "The health ministry issued new guidance on dengue testing."},
+]
+
+
+@pytest.fixture
+def index(index_dir):
+    with Index.create(index_dir) as ix:
+        ix.add(ARTICLES)
+        yield ix
+
+
+@pytest.fixture
+def no_feedback(monkeypatch):
+    monkeypatch.setattr(ranking, "FEEDBACK_DOCS", 0)
+
+
+def ids(results) -> list[str]:
+    return [hit.id for hit in results]
+
+
+def test_feedback_ranks_the_main_sense_of_a_word_first(index, monkeypatch):
+    # Plain BM25 puts the short car article, with "jaguar" twice, on top; the words the
+    # top articles share (rainforest, habitat, prey) bring the wildlife articles above it.
+    with_feedback = ids(index.search("jaguar", limit=10))
+    monkeypatch.setattr(ranking, "FEEDBACK_DOCS", 0)
+    without = ids(index.search("jaguar", limit=10))
+    assert without[0] == "car"
+    assert with_feedback[-1] == "car" and with_feedback[0].startswith("w")
+    assert sorted(with_feedback) == sorted(without)
+
+
+@pytest.mark.parametrize("query", ["jaguar", "jaguar habitat", "central bank", "dengue guidance",
+                                   "how are rangers protecting the jaguar and its rainforest habitat from poachers"])
+def test_feedback_never_changes_which_articles_match(index, monkeypatch, query):
+    found = index.search(query, limit=100)
+    monkeypatch.setattr(ranking, "FEEDBACK_DOCS", 0)
+    plain = index.search(query, limit=100)
+    assert sorted(ids(found)) == sorted(ids(plain)) and found.total == plain.total
+
+
+def test_a_sentence_query_ranks_instead_of_finding_nothing(index):
+    # No article has all of these words; the one with most of them comes first.
+    results = index.search("how are rangers protecting the jaguar cubs and its rainforest habitat from poachers today")
+    assert results.total >= 5
+    assert results[0].id in {"w1", "w2", "w3"}
+    assert "car" not in ids(results)[:5]
+
+
+def test_up_to_four_words_are_all_required(index):
+    schema = index._ix.schema
+    assert not ranking.reads_as_description(parse_query("jaguar rainforest habitat prey", schema))
+    # Stopwords and excluded words do not count; a fifth real word makes it a description.
+    assert not ranking.reads_as_description(parse_query("what is the jaguar doing in the rainforest habitat", schema))
+    assert not ranking.reads_as_description(parse_query("jaguar rainforest habitat prey NOT cubs", schema))
+    assert ranking.reads_as_description(parse_query("jaguar rainforest habitat prey cubs", schema))
+    assert ids(index.search("jaguar rainforest habitat prey")) and all(
+        hit.id in {"w1", "w3", "w4", "w5"} for hit in index.search("jaguar rainforest habitat prey")
+    )
+
+
+@pytest.mark.usefixtures("no_feedback")
+@pytest.mark.parametrize("query, expected", [("US Canada", ["us"]), ("WHO dengue", ["who"]), ("May port", ["port"])])
+def test_words_that_look_like_stopwords_but_matter_in_news(index, query, expected):
+    assert ids(index.search(query)) == expected
+
+
+def test_question_words_are_not_required(index):
+    assert ids(index.search("what did the central bank do")) == ["bank"]
