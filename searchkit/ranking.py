@@ -27,6 +27,13 @@ FEEDBACK_DOCS = 10  # top articles of the first pass that feedback words are tak
 FEEDBACK_WORDS = 20  # feedback words added to the ranking
 FEEDBACK_WEIGHT = 1.0  # weight of the strongest feedback word, relative to a query word
 FEEDBACK_FIELD = "body"  # the stemmed field feedback words are counted in and scored on
+# Feedback words are counted in each top article's title and lead: news puts what a story
+# is about first, and reading a fixed amount keeps the cost the same for long articles.
+FEEDBACK_LEAD_CHARS = 1500
+# A top article's words count in proportion to (its score / the best score) ** this: the
+# first articles are likelier to be on the subject than the tenth. A ratio, so it works the
+# same for queries of two words and of twenty.
+FEEDBACK_SCORE_POWER = 3
 
 
 def weighting() -> BM25F:
@@ -48,11 +55,19 @@ def reads_as_description(q: wq.Query) -> bool:
     return len(query_words(q)) > MAX_REQUIRED_WORDS
 
 
+def _lead(body: str) -> str:
+    if len(body) <= FEEDBACK_LEAD_CHARS:
+        return body
+    cut = body.rfind(" ", 0, FEEDBACK_LEAD_CHARS)
+    return body[: cut if cut > 0 else FEEDBACK_LEAD_CHARS]
+
+
 def feedback_words(searcher, q: wq.Query, allow: wq.Query | None = None) -> list[tuple[str, float]]:
     """(word, weight) of the words that stand out in ``q``'s top articles, strongest first (weight 1).
 
-    Standing out is Whoosh's Bo1 divergence: frequent in the top articles, rare in the
-    index. A word found in a single article is left out: it could only lift that article.
+    Standing out is Whoosh's Bo1 divergence: frequent in the titles and leads of the top
+    articles (weighted by :data:`FEEDBACK_SCORE_POWER`), rare in the index. A word found in
+    a single article of the index is left out: it could only lift that article.
     """
     if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
         return []
@@ -60,10 +75,14 @@ def feedback_words(searcher, q: wq.Query, allow: wq.Query | None = None) -> list
     if hits.scored_length() < 2:
         return []  # nothing to reorder
     reader = searcher.reader()
+    field = reader.schema[FEEDBACK_FIELD]
     expander = Expander(reader, FEEDBACK_FIELD, Bo1Model)
+    best = hits[0].score
     for hit in hits:
+        share = (hit.score / best) ** FEEDBACK_SCORE_POWER if best > 0 else 1.0
         record = hit["record"]
-        expander.add_text(f"{record.get('title') or ''}\n{record.get('body') or ''}")
+        text = f"{record.get('title') or ''}\n{_lead(record.get('body') or '')}"
+        expander.add((field.from_bytes(word), weight * share) for word, _, weight, _ in field.index(text))
     candidates = expander.expanded_terms(FEEDBACK_WORDS * 3, normalize=False)
     words = [(w, s) for w, s in candidates if reader.doc_frequency(FEEDBACK_FIELD, w) > 1][:FEEDBACK_WORDS]
     top = words[0][1] if words else 0.0
