@@ -115,7 +115,7 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path) -> None:
 @click.option("--queries", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Queries: id<TAB>text lines.")
 @click.option("--qrels", required=True, type=click.Path(dir_okay=False, path_type=Path), help="TREC relevance judgments.")
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), help="Index to search.")
-@click.option("--docs", type=click.Path(dir_okay=False, path_type=Path), help="Articles (JSON Lines) to index in a temporary folder.")
+@click.option("--docs", type=click.Path(path_type=Path), help="Articles (JSON Lines, or any file or folder `index` reads) to index in a temporary folder.")
 @click.option("--per-query", is_flag=True, help="Also print each query's scores.")
 @click.option("--run", "run_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking as a TREC run file.")
 def eval_cmd(queries: Path, qrels: Path, index_dir: Path | None, docs: Path | None, per_query: bool, run_file: Path | None) -> None:

@@ -22,11 +22,11 @@ from .readers import ReadReport, read_articles
 MEASURES = ("MAP", "nDCG@10", "P@10", "R@100")
 DEPTH = 1000  # results judged per query, as in TREC
 
-# Query-syntax characters (field colons, groups, wildcards, quotes, boosts) are
-# ordinary punctuation in a test collection's sentences; upper-case AND/OR/NOT
-# would be operators. Topics are searched as plain words, as IR toolkits do.
-_SYNTAX = re.compile(r"[:()\"*?\[\]{}^~+\\]|(?<!\w)-")
-_OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
+# A test collection's topics are sentences, not queries in searchkit's language: every
+# character that is not part of a word (colons, brackets, quotes, wildcards, a leading
+# minus) becomes a space, and upper-case AND/OR/NOT lose their meaning as operators.
+_NOT_WORD = re.compile(r"[^\w\s.'-]|(?<!\w)[.'-]|['-](?!\w)")
+_OPERATOR = re.compile(r"\b(?:AND|OR|NOT|TO)\b")
 
 
 class EvaluationError(SearchkitError):
@@ -80,7 +80,7 @@ def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
 
 def plain_words(text: str) -> str:
     """``text`` with query syntax turned into spaces, so a sentence is searched as the words it has."""
-    text = _OPERATOR.sub(lambda m: m[0].lower(), _SYNTAX.sub(" ", text))
+    text = _OPERATOR.sub(lambda m: m[0].lower(), _NOT_WORD.sub(" ", text))
     return " ".join(text.split())
 
 
