@@ -120,17 +120,15 @@ def search(query: str, limit: int, as_json: bool, index_dir: Path) -> None:
 @click.option("--run", "run_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking as a TREC run file.")
 def eval_cmd(queries: Path, qrels: Path, index_dir: Path | None, docs: Path | None, per_query: bool, run_file: Path | None) -> None:
     """Score the default ranking on judged QUERIES: MAP, nDCG@10, P@10, recall@100 over the top 1,000."""
-    from contextlib import nullcontext
-
     from .errors import SearchkitError
     from . import evaluate
 
     if (index_dir is None) == (docs is None):
         raise UsageProblem("give exactly one of --index DIR or --docs DOCS.jsonl")
+    report = evaluate.ReadReport()
     try:
-        topics, judgments = evaluate.read_queries(queries), evaluate.read_qrels(qrels)
-        report = evaluate.ReadReport()
-        with (evaluate.temporary_index(docs, report) if docs else nullcontext(_open_for_search(index_dir))) as index:
+        topics, judgments = evaluate.read_queries(queries, report), evaluate.read_qrels(qrels, report)
+        with evaluate.temporary_index(docs, report) if docs else _open_for_search(index_dir) as index:
             for problem in report.problems:
                 click.echo(f"warning: {problem}", err=True)
             result = evaluate.evaluate(index, topics, judgments)

@@ -30,7 +30,7 @@ _OPERATOR = re.compile(r"\b(?:AND|OR|NOT|TO)\b")
 
 
 class EvaluationError(SearchkitError):
-    """A queries or judgments file that cannot be read (the message names file and line)."""
+    """A queries or judgments file that cannot be read at all."""
 
 
 RunEntry = tuple[str, float]  # (article id, score), best first
@@ -47,33 +47,38 @@ class Evaluation:
     failed: dict[str, str] = field(default_factory=dict)  # query id -> error, scored as no results
 
 
-def _rows(path: Path, min_fields: int) -> Iterator[tuple[int, list[str]]]:
+def _rows(path: Path, fields: int, sep: str | None, report: ReadReport | None) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank lines of ``path`` split into ``fields`` parts; short lines are reported and skipped."""
     try:
         lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as e:
         raise EvaluationError(f"{path}: cannot read ({e.strerror or e})") from None
     for n, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
+        if not line.strip():
             continue
-        parts = line.split("\t", 1) if min_fields == 2 else line.split()
-        if len(parts) < min_fields or not all(p.strip() for p in parts):
-            raise EvaluationError(f"{path}:{n}: expected {min_fields} fields, got {line.strip()!r}")
-        yield n, [p.strip() for p in parts]
+        parts = [p.strip() for p in line.split(sep, fields - 1 if sep else -1)]
+        if len(parts) < fields or not all(parts):
+            if report is not None:
+                report.warn(f"{path}:{n}", f"expected {fields} fields, got {line.strip()!r}; skipped")
+            continue
+        yield n, parts
 
 
-def read_queries(path: str | Path) -> dict[str, str]:
+def read_queries(path: str | Path, report: ReadReport | None = None) -> dict[str, str]:
     """Queries from a file of ``query-id<TAB>query text`` lines, in file order."""
-    return {qid: text for _, (qid, text) in _rows(Path(path), 2)}
+    return {qid: text for _, (qid, text) in _rows(Path(path), 2, "\t", report)}
 
 
-def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
+def read_qrels(path: str | Path, report: ReadReport | None = None) -> dict[str, dict[str, int]]:
     """TREC judgments (``query-id iteration doc-id grade``) as {query: {doc: grade}}."""
     qrels: dict[str, dict[str, int]] = {}
-    for n, parts in _rows(Path(path), 4):
+    for n, parts in _rows(Path(path), 4, None, report):
         try:
             grade = int(parts[3])
         except ValueError:
-            raise EvaluationError(f"{path}:{n}: grade {parts[3]!r} is not a whole number") from None
+            if report is not None:
+                report.warn(f"{path}:{n}", f"grade {parts[3]!r} is not a whole number; skipped")
+            continue
         qrels.setdefault(parts[0], {})[parts[2]] = grade
     return qrels
 

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from .article import Article
 from .errors import IndexNotFoundError
 from .query import parse_query
-from .ranking import reads_as_description, weighting, with_feedback
+from .ranking import RERANK_DEPTH, reads_as_description, rerank, weighting
 from .results import Hit, Results, make_snippet
 from .schema import make_schema
 from .writer import AddReport, write_articles
@@ -90,14 +90,17 @@ class Index:
         if any_terms:
             q = parse_query(query, schema, any_terms=True)
         fallback = False
+        page, limit = max(page, 1), max(limit, 1)
+        depth = max(page * limit, RERANK_DEPTH)  # the page comes out the same whichever is asked for
         with self._ix.searcher(weighting=weighting()) as s:
-            page_hits = s.search_page(with_feedback(s, q), max(page, 1), pagelen=max(limit, 1))
-            if not page_hits.total and not any_terms:  # no article has every word: rank those with some
+            found, total = self._ranked(s, q, depth)
+            if not total and not any_terms:  # no article has every word: rank those with some
                 q, fallback = parse_query(query, schema, any_terms=True), True
-                page_hits = s.search_page(with_feedback(s, q), max(page, 1), pagelen=max(limit, 1))
+                found, total = self._ranked(s, q, depth)
+            found = rerank(s, found)[(page - 1) * limit: page * limit]
             hits = []
-            for rank, hit in enumerate(page_hits, start=page_hits.offset + 1):
-                record = hit["record"]
+            for rank, (docnum, score) in enumerate(found, start=(page - 1) * limit + 1):
+                record = s.stored_fields(docnum)["record"]
                 snippet, spans = make_snippet(record["body"], q) if snippets else ("", [])
                 article = Article.from_dict(record)
                 hits.append(
@@ -107,13 +110,18 @@ class Index:
                         title=article.title,
                         date=article.date,
                         people=article.people,
-                        score=hit.score,
+                        score=score,
                         snippet=snippet,
                         highlights=spans,
                         url=article.url,
                         source=article.source,
                     )
                 )
-            total = page_hits.total
         took_ms = (time.perf_counter() - started) * 1000
         return Results(query=query, hits=hits, total=total, took_ms=took_ms, fallback=fallback and total > 0)
+
+    @staticmethod
+    def _ranked(searcher, q, depth: int) -> tuple[list[tuple[int, float]], int]:
+        """The top ``depth`` (docnum, score) pairs for ``q``, and how many articles match."""
+        results = searcher.search(q, limit=depth)
+        return [(hit.docnum, hit.score) for hit in results], len(results)

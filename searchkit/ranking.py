@@ -1,30 +1,32 @@
 """Ranking: how search scores articles, between the query stage and the results.
 
 BM25F over title, people and body (per-field weights are the schema's ``field_boost``),
-plus two rules the search path applies to a parsed query, chosen and measured as
-RELEVANCE.md records:
+plus two steps of the search path, chosen and measured as RELEVANCE.md records:
 
-- :func:`reads_as_description`: a query of more than :data:`MAX_REQUIRED_WORDS`
-  distinct words is a sentence describing what is wanted, not a list of words that must
-  all be there; it is ranked over any of its words (articles with more of them, and
-  rarer ones, come first).
-- :func:`with_feedback`: pseudo-relevance feedback. The words that stand out in the top
-  articles of a first pass add to the score of every matching article. The set of
-  matching articles stays exactly what the query asked for; only their order changes.
+- :func:`reads_as_description`, applied to the parsed query: a query of more than
+  :data:`MAX_REQUIRED_WORDS` distinct words is a sentence describing what is wanted, not
+  a list of words that must all be there; it is ranked over any of its words (articles
+  with more of them, and rarer ones, come first).
+- :func:`rerank`, applied to the ranked hits: pseudo-relevance feedback. The words that
+  stand out in the top articles add to the scores of the top :data:`RERANK_DEPTH`
+  articles. Which articles match never changes; only their order does.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from whoosh import query as wq
 from whoosh.classify import Bo1Model, Expander
 from whoosh.scoring import BM25F
 
-B, K1 = 0.75, 1.2  # the usual BM25 values: tuning them moved MAP by under 0.005 on both test collections
+B, K1 = 0.75, 1.2  # the usual BM25 values (RELEVANCE.md: others did not do better on both collections)
 
 MAX_REQUIRED_WORDS = 4
 
-FEEDBACK_DOCS = 10  # top articles of the first pass that feedback words are taken from (0: no feedback)
-FEEDBACK_WORDS = 20  # feedback words added to the ranking
+RERANK_DEPTH = 200  # hits re-scored with feedback words (20 pages of 10); the ones below keep their order
+FEEDBACK_DOCS = 10  # top hits that feedback words are taken from (0: no feedback)
+FEEDBACK_WORDS = 20  # feedback words added to the scores
 FEEDBACK_WEIGHT = 1.0  # weight of the strongest feedback word, relative to a query word
 FEEDBACK_FIELD = "body"  # the stemmed field feedback words are counted in and scored on
 # Feedback words are counted in each top article's title and lead: news puts what a story
@@ -34,6 +36,8 @@ FEEDBACK_LEAD_CHARS = 1500
 # first articles are likelier to be on the subject than the tenth. A ratio, so it works the
 # same for queries of two words and of twenty.
 FEEDBACK_SCORE_POWER = 3
+
+Ranked = list[tuple[int, float]]  # (Whoosh document number, score), best first
 
 
 def weighting() -> BM25F:
@@ -62,41 +66,57 @@ def _lead(body: str) -> str:
     return body[: cut if cut > 0 else FEEDBACK_LEAD_CHARS]
 
 
-def feedback_words(searcher, q: wq.Query, allow: wq.Query | None = None) -> list[tuple[str, float]]:
-    """(word, weight) of the words that stand out in ``q``'s top articles, strongest first (weight 1).
+def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
+    """(word, weight) of the words that stand out in the ``top`` hits, strongest first (weight 1).
 
     Standing out is Whoosh's Bo1 divergence: frequent in the titles and leads of the top
-    articles (weighted by :data:`FEEDBACK_SCORE_POWER`), rare in the index. A word found in
-    a single article of the index is left out: it could only lift that article.
+    articles (weighted by :data:`FEEDBACK_SCORE_POWER`), rare in the index. Only words found
+    in at least two of the top articles are considered.
     """
-    if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
+    if len(top) < 2:
         return []
-    hits = searcher.search(q, limit=FEEDBACK_DOCS, filter=allow)
-    if hits.scored_length() < 2:
-        return []  # nothing to reorder
     reader = searcher.reader()
     field = reader.schema[FEEDBACK_FIELD]
-    expander = Expander(reader, FEEDBACK_FIELD, Bo1Model)
-    best = hits[0].score
-    for hit in hits:
-        share = (hit.score / best) ** FEEDBACK_SCORE_POWER if best > 0 else 1.0
-        record = hit["record"]
+    best = top[0][1]
+    counted = []  # (share, {word: weight}) of each top article
+    for docnum, score in top:
+        record = searcher.stored_fields(docnum)["record"]
         text = f"{record.get('title') or ''}\n{_lead(record.get('body') or '')}"
-        expander.add((field.from_bytes(word), weight * share) for word, _, weight, _ in field.index(text))
-    candidates = expander.expanded_terms(FEEDBACK_WORDS * 3, normalize=False)
-    words = [(w, s) for w, s in candidates if reader.doc_frequency(FEEDBACK_FIELD, w) > 1][:FEEDBACK_WORDS]
-    top = words[0][1] if words else 0.0
-    return [(w, s / top) for w, s in words] if top > 0 else []
+        share = (score / best) ** FEEDBACK_SCORE_POWER if best > 0 else 1.0
+        counted.append((share, {field.from_bytes(word): weight for word, _, weight, _ in field.index(text)}))
+    # Only words that top articles share are candidates: what one article alone says is no
+    # evidence about the subject, and looking every word up in the index is the slow part.
+    shared = Counter(word for _, weights in counted for word in weights)
+    expander = Expander(reader, FEEDBACK_FIELD, Bo1Model)
+    for share, weights in counted:
+        expander.add((word, weight * share) for word, weight in weights.items() if shared[word] > 1)
+    return expander.expanded_terms(FEEDBACK_WORDS, normalize=False)  # weights relative to the strongest
 
 
-def with_feedback(searcher, q: wq.Query, allow: wq.Query | None = None) -> wq.Query:
-    """``q`` rescored with :func:`feedback_words`: it matches the same articles, in a better order.
+def rerank(searcher, ranked: Ranked) -> Ranked:
+    """``ranked`` with its top :data:`RERANK_DEPTH` hits re-scored by :func:`feedback_words`.
 
-    ``allow`` is the filter the search will use, so feedback comes from articles the user
-    can see. Highlight with the original ``q``, not this one.
+    Each feedback word adds its BM25 score in the body, times its weight, to the articles
+    that have it. Scores only grow, so the re-scored hits stay above the rest; ties keep
+    their order. Give at least RERANK_DEPTH hits (or all there are) for results that do
+    not depend on the page asked for.
     """
-    words = feedback_words(searcher, q, allow)
+    if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
+        return ranked
+    words = feedback_words(searcher, ranked[:FEEDBACK_DOCS])
     if not words:
-        return q
-    extra = wq.Or([wq.Term(FEEDBACK_FIELD, w, boost=FEEDBACK_WEIGHT * weight) for w, weight in words])
-    return wq.AndMaybe(q, extra)
+        return ranked
+    head = ranked[:RERANK_DEPTH]
+    bonus = dict.fromkeys((docnum for docnum, _ in head), 0.0)
+    docnums = sorted(bonus)
+    for word, weight in words:
+        postings = searcher.postings(FEEDBACK_FIELD, word)
+        for docnum in docnums:
+            if postings.is_active() and postings.id() < docnum:
+                postings.skip_to(docnum)
+            if not postings.is_active():
+                break
+            if postings.id() == docnum:
+                bonus[docnum] += FEEDBACK_WEIGHT * weight * postings.score()
+    rescored = sorted(((docnum, score + bonus[docnum]) for docnum, score in head), key=lambda hit: -hit[1])
+    return rescored + ranked[RERANK_DEPTH:]

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 from searchkit import Index
 from searchkit.cli import main
-from searchkit.evaluate import plain_words, read_qrels, score_run
+from searchkit.evaluate import plain_words, read_qrels, read_queries, score_run
+from searchkit.readers import ReadReport
 
 # Worked by hand, binary relevance (any grade >= 1), 1,000 results judged:
 # q1 relevant {d1, d3}, ranked d1 d2 d3 d4 d5:
@@ -119,11 +120,8 @@ def test_cli_eval_on_an_index_matches_docs_and_writes_a_run(collection, tmp_path
 
 
 def test_cli_eval_mistakes_are_one_line(collection, tmp_path):
-    bad = tmp_path / "bad-qrels.txt"
-    bad.write_text("1 0 n1 1\n1 0 n2 high\n", encoding="utf-8")
     args = ["eval", "--queries", collection / "queries.tsv", "--docs", collection / "docs.jsonl"]
     for extra, expected in [
-        (["--qrels", bad], f"{bad}:2"),
         (["--qrels", tmp_path / "missing.txt"], "missing.txt"),
         (["--qrels", collection / "qrels.txt", "--index", tmp_path / "idx"], "exactly one of"),
     ]:
@@ -133,10 +131,25 @@ def test_cli_eval_mistakes_are_one_line(collection, tmp_path):
         assert len(lines) == 1 and expected in lines[0] and "Traceback" not in result.output
 
 
+def test_cli_eval_skips_bad_lines_and_goes_on(collection, tmp_path):
+    qrels = tmp_path / "some-bad.txt"
+    qrels.write_text(QRELS_TEXT.replace("2 0 n3 1", "2 0 n3 high").replace("3 0 n6 1", "3 0 n6"), encoding="utf-8")
+    result = run("eval", "--queries", collection / "queries.tsv", "--qrels", qrels, "--docs", collection / "docs.jsonl")
+    assert result.exit_code == 0, result.output
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 2 and f"{qrels}:3" in warnings[0] and f"{qrels}:5" in warnings[1]
+    assert "2 judged queries" in result.stdout  # query 3 lost its only relevant article
+
+
 def test_read_qrels_reads_grades(tmp_path):
     path = tmp_path / "q.txt"
     path.write_text("7 0 a 4\n7 0 b 0\n\n8 0 c 1\n", encoding="utf-8")
     assert read_qrels(path) == {"7": {"a": 4, "b": 0}, "8": {"c": 1}}
+    queries = tmp_path / "q.tsv"
+    queries.write_text("1\tsea wall: height?\n2 no tab here\n3\t  \n", encoding="utf-8")
+    report = ReadReport()
+    assert read_queries(queries, report) == {"1": "sea wall: height?"}
+    assert [p.split(": ", 1)[0] for p in report.problems] == [f"{queries}:2", f"{queries}:3"]
 
 
 def test_eval_runs_queries_the_way_search_does(collection, tmp_path):

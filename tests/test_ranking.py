@@ -4,6 +4,7 @@ import pytest
 
 from searchkit import Index, ranking
 from searchkit.query import parse_query
+from searchkit.schema import make_schema
 
 WILDLIFE = [
     "Rangers counted jaguar tracks along the rainforest river, a sign the habitat is recovering and prey is back.",
@@ -71,7 +72,7 @@ def test_a_sentence_query_ranks_instead_of_finding_nothing(index):
 
 
 def test_up_to_four_words_are_all_required(index):
-    schema = index._ix.schema
+    schema = make_schema()
     assert not ranking.reads_as_description(parse_query("jaguar rainforest habitat prey", schema))
     # Stopwords and excluded words do not count; a fifth real word makes it a description.
     assert not ranking.reads_as_description(parse_query("what is the jaguar doing in the rainforest habitat", schema))
