@@ -330,7 +330,7 @@ def show(article_id: str, as_json: bool, index_dir: Path) -> None:
     with _open_for_search(index_dir) as index:
         article = index.get(article_id)
     if article is None:
-        raise click.ClickException(f"no article with id {article_id!r} in {index_dir}/")
+        raise UsageProblem(f"no article with id {article_id!r} in {index_dir}/")
     if as_json:
         _echo_json(article.to_dict())
         return

@@ -133,7 +133,7 @@ def test_show_json(run):
 
 def test_show_unknown_id(run):
     result = run("show", "no-such-article")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.strip().startswith("Error: no article with id 'no-such-article'")
 
 
