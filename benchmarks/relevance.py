@@ -75,7 +75,9 @@ def main(argv: list[str]) -> None:
             _apply(settings)
             cells = []
             for c in COLLECTIONS:
-                key = (c, schema.STOPWORDS, schema.TITLE_BOOST)
+                # An open index keeps its searchers, and a searcher its scoring: settings read
+                # when indexing or when a searcher is made get an index of their own.
+                key = (c, schema.STOPWORDS, schema.TITLE_BOOST, ranking.B, ranking.K1)
                 if key not in indexes:
                     indexes[key] = stack.enter_context(evaluate.temporary_index(eval_dir / c / "docs.jsonl"))
                 scores = evaluate.evaluate(indexes[key], *data[c]).overall
@@ -85,7 +87,7 @@ def main(argv: list[str]) -> None:
         print("\nmedian ms per 10-hit search with snippets, every query 3 times, the two settings alternating;")
         print("'short' searches the first two non-stopwords of each query")
         for c in COLLECTIONS:
-            index = indexes[(c, schema.STOPWORDS, schema.TITLE_BOOST)]
+            index = indexes[(c, schema.STOPWORDS, schema.TITLE_BOOST, ranking.B, ranking.K1)]
             for kind in ("whole", "short"):
                 times: dict[str, list[float]] = {"no feedback": [], "feedback": []}
                 for _ in range(3):
