@@ -1,6 +1,8 @@
 """Ranking defaults a reader notices: sentences as queries, feedback, and which words count."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from searchkit import Index, ranking
 from searchkit.query import parse_query
@@ -113,3 +115,24 @@ def test_a_date_or_filter_alone_keeps_newest_first(index_dir):
     with Index.create(index_dir) as ix:
         ix.add(dated)
         assert ids(ix.search("date:2020-08")) == [f"d{i}" for i in range(7, 0, -1)]
+
+
+_WORDS = ["jaguar", "rainforest", "habitat", "prey", "rangers", "trade", "talks", "canada", "port", "dock",
+          "strike", "bank", "rates", "dengue", "guidance", "who", "us", "may", "sales", "zebra"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6), joiner=st.sampled_from([" ", " OR "]))
+def test_feedback_only_reorders_and_pages_still_tile(index, words, joiner):
+    query = joiner.join(words)
+    whole = index.search(query, limit=50, suggest=False)
+    by_page = [index.search(query, limit=3, page=p, suggest=False) for p in (1, 2)]
+    assert sum((ids(r) for r in by_page), []) == ids(whole)[:6]
+    saved = ranking.FEEDBACK_DOCS
+    ranking.FEEDBACK_DOCS = 0
+    try:
+        plain = index.search(query, limit=50, suggest=False)
+    finally:
+        ranking.FEEDBACK_DOCS = saved
+    assert sorted(ids(whole)) == sorted(ids(plain)) and whole.total == plain.total
+    assert [h.score for h in whole] == sorted((h.score for h in whole), reverse=True)
