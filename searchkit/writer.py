@@ -239,9 +239,10 @@ class _Chunk:
     worker: str  # which worker wrote it
     serial: int  # which of that worker's segments the documents went into
     first: int  # the document number of the first document in that segment
-    docs: list[tuple[str, str, bytes, str]]  # (id, fingerprint, content key, origin) of each document written
+    # (id, fingerprint, content key, origin, written) of each article, in reading order; not written:
+    # the worker found that version already indexed
+    docs: list[tuple[str, str, bytes, str, bool]]
     report: object  # a ReadReport of what the worker met in this chunk
-    unchanged: list[tuple[str, bytes, str]] = field(default_factory=list)  # (id, content key, origin) already indexed
     finished: _Staged | None = None  # the segment, if this chunk completed it
 
 
@@ -285,9 +286,12 @@ class _ParallelWriter:
         shutil.rmtree(self.staging, ignore_errors=True)  # left over from a crashed run
         self.staging.mkdir()
         barrier = multiprocessing.Barrier(self.procs)
+        # A forked worker shares the lock's open file, and a flock lasts while any process has it
+        # open: workers orphaned by a killed run would keep the index locked until they exit.
+        lock_fd = getattr(lock, "fd", None) if multiprocessing.get_start_method() == "fork" else None
         pool = multiprocessing.Pool(
             self.procs, initializer=_worker_start,
-            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier),
+            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, lock_fd),
         )
         try:
             self.committed = self.ix.reader()
@@ -333,16 +337,20 @@ class _ParallelWriter:
     def _take(self, chunk: _Chunk) -> None:
         """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
         self.report.merge(chunk.report)
-        for id_, key, origin in chunk.unchanged:  # screened too, so a duplicate counts as one every run
-            if self.admit is None or self.admit(id_, key, origin):
-                self.added.unchanged += 1
-        for docnum, (id_, fp, key, origin) in enumerate(chunk.docs, start=chunk.first):
-            here = (chunk.worker, chunk.serial, docnum)
+        docnum = chunk.first
+        for id_, fp, key, origin, written in chunk.docs:
+            here = (chunk.worker, chunk.serial, docnum) if written else None
+            docnum += written
+            # Screened even when already indexed, so a duplicate counts as one every run.
             if self.admit is not None and not self.admit(id_, key, origin):
                 self._doom(here)
                 continue
             last = self.pending.get(id_)
-            if (last[3] == fp) if last else _indexed(self.committed, "fingerprint", fp):
+            if not written and last:  # back to the indexed version: the pending newer one is dropped
+                self._doom(last[:3])
+                del self.pending[id_]
+                self.to_delete.discard(id_)
+            if not written or ((last[3] == fp) if last else _indexed(self.committed, "fingerprint", fp)):
                 self._doom(here)  # the same article twice in this run
                 self.added.unchanged += 1
                 continue
@@ -356,13 +364,15 @@ class _ParallelWriter:
                 self.added.added += 1
             self.pending[id_] = (*here, fp)
         if self.progress is not None:
-            self.handled += len(chunk.docs) + len(chunk.unchanged)
+            self.handled += len(chunk.docs)
             self.progress(self.handled)
         if chunk.finished is not None:
             self.finished.append(chunk.finished)
             self._commit()
 
-    def _doom(self, where: tuple[str, int, int]) -> None:
+    def _doom(self, where: tuple[str, int, int] | None) -> None:
+        if where is None:  # not written
+            return
         worker, serial, docnum = where
         self.doomed.setdefault((worker, serial), set()).add(docnum)
 
@@ -406,14 +416,18 @@ def _storage(folder: str):
 _worker: dict = {}
 
 
-def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier) -> None:
+def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, lock_fd: int | None) -> None:
     """Open the index to read, and make this worker's staging index (same schema, no documents).
 
-    A failure (a full disk, say) is kept for the first task to raise: an initializer that
-    raises makes the pool start the worker again, forever, and the run would hang.
+    ``lock_fd`` is the run's write lock as inherited by fork: closed here (not unlocked), so
+    the lock is the main process's alone. A failure (a full disk, say) is kept for the
+    first task to raise: an initializer that raises makes the pool start the worker again,
+    forever, and the run would hang.
     """
     from whoosh import index as whoosh_index
 
+    if lock_fd is not None:
+        os.close(lock_fd)
     _worker.update(barrier=barrier, failed=None)
     try:
         ix = whoosh_index.open_dir(folder, indexname=indexname)
@@ -456,10 +470,10 @@ def _add_chunk(records: list, target: int) -> _Chunk:
     for article in _assembled(records, out.report):
         fp = article.fingerprint()
         if _indexed(reader, "fingerprint", fp):
-            out.unchanged.append((article.id, article.content_key(), article.origin))
+            out.docs.append((article.id, fp, article.content_key(), article.origin, False))
             continue
         writer.add_document(**_document(article, fp))
-        out.docs.append((article.id, fp, article.content_key(), article.origin))
+        out.docs.append((article.id, fp, article.content_key(), article.origin, True))
     if writer.doc_count() >= target:
         out.finished = _finish_segment()
     return out

@@ -127,7 +127,7 @@ def test_segments_are_compound_files_so_old_searchers_survive_commits(tmp_path, 
 
 
 @pytest.mark.parametrize("procs", [1, 2])
-def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batches, procs):
+def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batches, procs, monkeypatch):
     """A replaced version's fingerprint lingers in the index's word list: it must not count as indexed."""
     first = write_jsonl(tmp_path / "first.jsonl", news(10))
     second = write_jsonl(tmp_path / "second.jsonl", news(10, "second"))
@@ -136,7 +136,14 @@ def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batch
     report = index_sources([first], tmp_path / "idx", procs=procs)
     assert (report.added, report.updated, report.unchanged) == (0, 10, 0)
     assert all("first version" in body for body in stored(tmp_path / "idx").values())
-    # and within one run: first, second, then first again
-    both = write_jsonl(tmp_path / "both.jsonl", news(10) + news(10, "second") + news(10))
-    report = index_sources([both], tmp_path / "fresh", procs=procs)
-    assert all("first version" in body for body in stored(tmp_path / "fresh").values())
+    # and within one run (no commit in between): first, second, then first again, in one chunk or several
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 100)
+    monkeypatch.setattr(writer, "BATCH_SIZE", 100)
+    for chunk in (3, 30):
+        monkeypatch.setattr(writer, "CHUNK_SIZE", chunk)
+        both = write_jsonl(tmp_path / "both.jsonl", news(10) + news(10, "second") + news(10))
+        index_sources([both], tmp_path / f"fresh{chunk}", procs=procs)
+        assert all("first version" in body for body in stored(tmp_path / f"fresh{chunk}").values())
+    # and a run that goes back to the indexed version after a newer one was read
+    index_sources([write_jsonl(tmp_path / "back.jsonl", news(10, "third") + news(10))], tmp_path / "idx", procs=procs)
+    assert all("first version" in body for body in stored(tmp_path / "idx").values())
