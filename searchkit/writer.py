@@ -291,7 +291,8 @@ class _ParallelWriter:
         lock_fd = getattr(lock, "fd", None) if multiprocessing.get_start_method() == "fork" else None
         pool = multiprocessing.Pool(
             self.procs, initializer=_worker_start,
-            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, lock_fd),
+            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, lock_fd,
+                      type(self.ix.storage)),
         )
         try:
             self.committed = self.ix.reader()
@@ -416,8 +417,12 @@ def _storage(folder: str):
 _worker: dict = {}
 
 
-def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, lock_fd: int | None) -> None:
+def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, lock_fd: int | None,
+                  storage_class=None) -> None:
     """Open the index to read, and make this worker's staging index (same schema, no documents).
+
+    The index is opened with the same kind of Whoosh storage as the main process's (by default
+    Whoosh's FileStorage), so workers read segments the way searchkit's own storage does.
 
     ``lock_fd`` is the run's write lock as inherited by fork: closed here (not unlocked), so
     the lock is the main process's alone. A failure (a full disk, say) is kept for the
@@ -430,7 +435,9 @@ def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barr
         os.close(lock_fd)
     _worker.update(barrier=barrier, failed=None)
     try:
-        ix = whoosh_index.open_dir(folder, indexname=indexname)
+        if storage_class is None:
+            from whoosh.filedb.filestore import FileStorage as storage_class
+        ix = whoosh_index.FileIndex(storage_class(folder), indexname=indexname)
         name = f"{tag}-{os.getpid()}"
         staging = Path(staging_root) / name
         staging.mkdir()
