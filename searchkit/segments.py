@@ -41,15 +41,13 @@ class TermPool:
         self.size = 0
         self.fields: dict[str, dict[bytes, Postings]] = {}
         self.runs: list[str] = []
-        self.last_doc = -1
-        self.in_order = True  # each word's documents arrive in increasing order (not so when merging segments)
+        # Each word's documents arrive in increasing order, as documents are added one by one;
+        # not so when segments are merged (their postings come word by word, segment by segment).
+        self.in_order = True
 
     def add(self, item) -> None:
         """Add one posting ``(fieldname, word bytes, docnum, weight, value bytes)``."""
         fieldname, word, docnum, weight, value = item
-        if docnum < self.last_doc:
-            self.in_order = False
-        self.last_doc = docnum
         words = self.fields.get(fieldname)
         if words is None:
             words = self.fields[fieldname] = {}
@@ -137,6 +135,10 @@ class FastSegmentWriter(SegmentWriter):
             structfile = getattr(structfile, "dbfile", structfile)  # the terms index wraps its file
             if structfile is not None and hasattr(structfile, "file"):
                 structfile.file = _Positioned(structfile.file)
+
+    def add_reader(self, reader) -> None:
+        self.pool.in_order = False
+        super().add_reader(reader)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
