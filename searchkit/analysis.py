@@ -27,6 +27,15 @@ STEM_CACHE = 200_000  # stems remembered per analyzer (cleared when full, as Ste
 # The folded words of the last text split, shared by the analyzers that split and fold alike:
 # (folding key, text, words). The text itself is kept so ``is`` can recognise it.
 _last_split: tuple = (None, None, None)
+_charmaps: list[dict] = []  # every distinct accent-folding map seen: a map's key is its place here
+
+
+def _charmap_number(charmap: dict) -> int:
+    for number, known in enumerate(_charmaps):
+        if known == charmap:
+            return number
+    _charmaps.append(charmap)
+    return len(_charmaps) - 1
 
 
 class _Plan:
@@ -38,7 +47,7 @@ class _Plan:
         self.charmap = charset.charmap
         lowered = "".join(map(chr, range(128))).lower()
         self.ascii_kept = lowered.translate(self.charmap) == lowered  # folding never changes ASCII words
-        self.key = (tokenizer.expression.pattern, hash(frozenset(self.charmap.items())))
+        self.key = (tokenizer.expression.pattern, tokenizer.expression.flags, _charmap_number(self.charmap))
         self.stop = stop
         self.stemfn = None
         if stem is not None:

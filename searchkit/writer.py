@@ -16,8 +16,9 @@ Merging segments costs Whoosh nearly as much as indexing them again, so the
 pipeline avoids it: a worker's segment grows with the index (a quarter of it,
 between SEGMENT_DOCS and MAX_SEGMENT_DOCS articles), which keeps the number of
 segments logarithmic in the size of the index; only the few small segments left
-at the end of a run are merged. Memory stays bounded because a writer sorts its
-postings to disk in runs of LIMIT_MB.
+at the end of a run are merged. Memory stays bounded because a writer keeps at
+most about LIMIT_MB of postings in memory and writes the rest to disk in sorted
+runs (:mod:`searchkit.segments`).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ BATCH_SIZE = 2000  # articles per commit in write_articles: a crash loses at mos
 CHUNK_SIZE = 500  # records sent to a worker at a time
 SEGMENT_DOCS = 10_000  # articles in a worker's segment, at least (the pipeline commits per segment) ...
 MAX_SEGMENT_DOCS = 100_000  # ... and at most
-# Memory for a writer's postings before it sorts a run of them to disk: this bounds
-# a worker's memory whatever the size of its segment.
+# Memory for a writer's postings before it writes a sorted run of them to disk: this
+# bounds a worker's memory whatever the size of its segment.
 LIMIT_MB = 128
 # Segments are written as one compound file each. Separate files would be memory-mapped
 # instead of copied into each reader, but a commit deletes the files of merged-away
