@@ -89,6 +89,24 @@ def _indexed(reader, fieldname: str, text: str) -> bool:
     return (fieldname, text) in reader and reader.postings(fieldname, text).is_active()
 
 
+def for_lookups(ix):
+    """``ix``, opened so that its readers do not copy compound segments into memory.
+
+    Whoosh's FileStorage maps a compound segment into memory and then copies each file
+    inside it into a ``BytesIO``, so a reader holds a copy of the whole index; writers look
+    ids and fingerprints up in a reader of the committed index, reopened after each commit
+    (in the pipeline, in every process). Read through a file handle instead, nothing is
+    copied. Any other storage (searchkit's own, which reads the map in place) is kept.
+    """
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import FileIndex
+
+    storage = ix.storage
+    if type(storage) is not FileStorage or not storage.supports_mmap:
+        return ix
+    return FileIndex(FileStorage(storage.folder, supports_mmap=False), indexname=ix.indexname)
+
+
 def segment_writer(ix):
     """A writer of a new segment of ``ix``, for a caller that holds the index's write lock."""
     from .segments import FastSegmentWriter
@@ -116,6 +134,7 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
     for a writer that holds it, then raises Whoosh's LockError.
     """
     batch_size = batch_size or BATCH_SIZE
+    ix = for_lookups(ix)
     lock = _take_write_lock(ix, lock_timeout)
     report = AddReport()
     batch: dict[str, str] = {}  # id -> fingerprint of each article written since the last commit
@@ -266,7 +285,7 @@ class _ParallelWriter:
     """Feeds chunks of records to worker processes and commits the segments they finish."""
 
     def __init__(self, ix, procs: int, report, admit=None, progress=None, batch_size: int | None = None):
-        self.ix, self.procs, self.report, self.batch_size = ix, procs, report, batch_size
+        self.ix, self.procs, self.report, self.batch_size = for_lookups(ix), procs, report, batch_size
         self.admit, self.progress, self.handled = admit, progress, 0
         self.folder = Path(ix.storage.folder)
         self.staging = self.folder / STAGING
@@ -438,7 +457,7 @@ def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barr
     try:
         if storage_class is None:
             from whoosh.filedb.filestore import FileStorage as storage_class
-        ix = whoosh_index.FileIndex(storage_class(folder), indexname=indexname)
+        ix = for_lookups(whoosh_index.FileIndex(storage_class(folder), indexname=indexname))
         name = f"{tag}-{os.getpid()}"
         staging = Path(staging_root) / name
         staging.mkdir()
