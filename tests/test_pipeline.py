@@ -138,6 +138,7 @@ def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batch
     assert all("first version" in body for body in stored(tmp_path / "idx").values())
     # and within one run (no commit in between): first, second, then first again, in one chunk or several
     monkeypatch.setattr(writer, "SEGMENT_DOCS", 100)
+    monkeypatch.setattr(writer, "MAX_SEGMENT_DOCS", 100)
     monkeypatch.setattr(writer, "BATCH_SIZE", 100)
     for chunk in (3, 30):
         monkeypatch.setattr(writer, "CHUNK_SIZE", chunk)
