@@ -22,11 +22,12 @@ from datetime import date
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.collectors import TopCollector
 from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
 
 from .article import Article
+from .bulk import column_values, segment_scores
 from .errors import ArticleNotFoundError, IndexBusyError, QueryError
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
@@ -106,44 +107,63 @@ class _SearcherPool:
 
 
 class _RankedCollector(TopCollector):
-    """The top N hits in one of the :data:`searchkit.query.SORTS` orders, in a heap.
+    """The top N hits in one of the :data:`searchkit.query.SORTS` orders, and the exact total.
 
     Relevance ties go to the newer article; date orders break ties by score; undated
-    articles come last. Whoosh's skipping of postings blocks that cannot make the top N
-    is off: the exact total needs every match visited anyway, and counting them in a
-    second pass cost twice what the skipping saved (benchmarks/search_latency.py).
+    articles come last. ``allow`` (a query) keeps only the articles it matches. Each
+    segment's matches are scored at once (:func:`searchkit.bulk.segment_scores`); only
+    those that can still make the top N are looked at one by one.
     """
 
-    def __init__(self, limit: int, sort: str):
+    def __init__(self, limit: int, sort: str, allow=None):
         super().__init__(limit=limit, usequality=False)
         self.sort = sort
+        self.allow = allow
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
-        reader = top_searcher.reader()
-        self._missing = reader.schema["date"].default
-        self._dates = date_column(reader) if reader.has_column("date") else None
+        self._missing = top_searcher.schema["date"].default
+        self._allowed = set(top_searcher.docs_for_query(self.allow)) if self.allow is not None else None
 
-    def _date_key(self, docnum: int) -> int:
-        value = self._dates[docnum] if self._dates is not None else self._missing
+    def collect_matches(self):
+        if self.final_fn:  # a weighting that re-scores each match: Whoosh's way
+            return super().collect_matches()
+        scores = segment_scores(self.matcher, self.subsearcher.reader())
+        offset, allowed = self.offset, self._allowed
+        if allowed is not None:
+            scores = {d: s for d, s in scores.items() if d + offset in allowed}
+        self.total += len(scores)
+        if not scores:
+            return
+        limit, items = self.limit, self.items
+        days = column_values(self.subsearcher.reader(), "date")
+        if self.sort == "relevance":
+            # Only an article scoring at least the Nth best of this segment (and the page's worst) can make the page.
+            floor = heapq.nlargest(limit, scores.values())[-1] if len(scores) > limit else None
+            if len(items) >= limit and (floor is None or items[0][0] > floor):
+                floor = items[0][0]
+            for docnum, score in scores.items():
+                if floor is None or score >= floor:
+                    self._push((score, self._date_key(days[docnum]), -(offset + docnum)))
+        else:
+            date_key = self._date_key
+            keys = {d: date_key(days[d]) for d in scores}
+            floor = heapq.nlargest(limit, keys.values())[-1] if len(keys) > limit else None
+            for docnum, day in keys.items():
+                if floor is None or day >= floor:
+                    self._push((day, scores[docnum], -(offset + docnum)))
+
+    def _date_key(self, value: int) -> int:
         if self.sort == "oldest":
             return -value  # undated is the largest value, so the smallest key: last
         return -1 if value == self._missing else value
 
-    def _collect(self, global_docnum, score):
-        self.total += 1
+    def _push(self, key: tuple) -> None:
         items = self.items
-        full = len(items) >= self.limit
-        by_score = self.sort == "relevance"
-        if by_score and full and score < items[0][0]:
-            return 0  # the date is looked up only for hits that may make the page
-        day = self._date_key(global_docnum)
-        key = (score, day, -global_docnum) if by_score else (day, score, -global_docnum)
-        if not full:
+        if len(items) < self.limit:
             heapq.heappush(items, key)
         elif key > items[0]:
             heapq.heapreplace(items, key)
-        return 0 - score
 
     def ranked(self) -> list[tuple[int, float]]:
         """(docnum, score) of the hits, best first."""
@@ -358,10 +378,9 @@ class Index:
 
     @staticmethod
     def _run(searcher, q, allow, sort: str, k: int) -> tuple[list[tuple[int, float]], int]:
-        ranked = _RankedCollector(k, sort)
-        collector = FilterCollector(ranked, allow=allow) if allow is not None else ranked
-        searcher.search_with_collector(q, collector)
-        return ranked.ranked(), collector.count()
+        ranked = _RankedCollector(k, sort, allow)
+        searcher.search_with_collector(q, ranked)
+        return ranked.ranked(), ranked.total
 
     def _highlighter(self, q, searcher) -> Highlighter:
         schema = self._schema
