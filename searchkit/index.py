@@ -121,7 +121,13 @@ class _RankedCollector(TopCollector):
         self.allow = allow
 
     def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
+        # Asking for the current match makes Whoosh build every OR as a tree of unions, as it does
+        # for segments over 5,000 articles. For smaller ones it built an ArrayUnionMatcher, which
+        # scores its first 2,048 matches one by one as soon as it is made (before bulk scoring
+        # can), adds a word's fields in another order (scores can differ in the last bit), and
+        # gives each match of a prefix or fuzzy word a constant score where large segments sum
+        # term weights: an article's rank depended on the size of the segment it was in.
+        super().prepare(top_searcher, q, context.set(needs_current=True))
         self._missing = top_searcher.schema["date"].default
         self._allowed = set(top_searcher.docs_for_query(self.allow)) if self.allow is not None else None
 

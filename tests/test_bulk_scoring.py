@@ -46,10 +46,11 @@ def index(tmp_path_factory):
 
 
 def _whoosh_reference(searcher, q, allow) -> dict[int, float]:
-    """Every match and its score, the way Whoosh's collector computes them: one match at a time."""
+    """Every match and its score, the way Whoosh's collector computes them: one match at a time
+    (with every OR as a tree of unions, see _RankedCollector.prepare)."""
     allowed = set(searcher.docs_for_query(allow)) if allow is not None else None
     scores = {}
-    context = searcher.context()
+    context = searcher.context(needs_current=True)
     for sub, offset in searcher.leaf_searchers():
         m = q.matcher(sub, context)
         while m.is_active():
