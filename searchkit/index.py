@@ -32,7 +32,7 @@ from .errors import ArticleNotFoundError, IndexBusyError, QueryError
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
 from .ranking import weighting
-from .results import Highlighter, Hit, Results, word_lister, word_splitter
+from .results import BodyWords, Highlighter, Hit, Results, word_lister
 from .selection import Selection, select
 from .storage import create_index, has_index, open_index
 from .similar import find_similar
@@ -214,7 +214,7 @@ class Index:
         self._schema = ix.schema
         self._searchers = _SearcherPool(ix)
         self._stems: dict[str, str] = {}
-        self._words = word_splitter(self._schema["body_exact"].analyzer)
+        self._words = BodyWords(self._schema["body_exact"].analyzer)
         self._writing = threading.Lock()  # Whoosh allows one writer: threads of this Index take turns
 
     @classmethod
