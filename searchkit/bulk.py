@@ -6,7 +6,8 @@ query: a dozen Python calls per match and field, which made a common word cost 0
 on 100,000 articles. :func:`segment_scores` takes that same matcher tree and evaluates it
 block by block instead: a term's postings are read a block at a time and scored with
 BM25F from the segment's field-length column, unions and intersections are dict
-operations. The scores are the same floating-point numbers, computed by the same
+operations, and an exact phrase checks the word positions of the articles that have all
+its words, rarest word first. The scores are the same floating-point numbers, computed by the same
 operations in the same order, so rankings are identical; a matcher of any other kind
 (phrases, ranges, ...) is run as Whoosh runs it.
 """
@@ -28,6 +29,7 @@ from whoosh.matching import (
     UnionMatcher,
     WrappingMatcher,
 )
+from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -79,60 +81,102 @@ def _field_lengths(reader, fieldname: str) -> list | None:
     return _cached(reader, _lenfield(fieldname), load)
 
 
-def segment_scores(matcher, reader) -> Scores:
+def segment_scores(matcher, reader, keep: dict | None = None) -> Scores:
     """The score of every document ``matcher`` matches from where it stands (it is used up).
 
     ``reader`` is the segment's reader (for field lengths). Scores equal ``matcher.score()``
-    at each match, bit for bit.
+    at each match, bit for bit. ``keep`` maps ``id()`` of some term matchers in the tree to
+    a dict that gets the encoded posting value (positions) of each of their documents.
     """
     kind = type(matcher)
     if kind is W3LeafMatcher and type(matcher.scorer) is BM25FScorer:
-        return _leaf_scores(matcher, reader)
+        return _leaf_scores(matcher, reader, keep.get(id(matcher)) if keep else None)
     if kind is NullMatcherClass:
         return {}
     if kind is UnionMatcher:  # a.score() + b.score() where both match
-        a, b = segment_scores(matcher.a, reader), segment_scores(matcher.b, reader)
+        a, b = segment_scores(matcher.a, reader, keep), segment_scores(matcher.b, reader, keep)
         for docnum, score in b.items():
             a[docnum] = a[docnum] + score if docnum in a else score
         return a
     if kind is IntersectionMatcher:
-        a, b = segment_scores(matcher.a, reader), segment_scores(matcher.b, reader)
+        a, b = segment_scores(matcher.a, reader, keep), segment_scores(matcher.b, reader, keep)
         return {docnum: score + b[docnum] for docnum, score in a.items() if docnum in b}
     if kind is AndNotMatcher:
-        a = segment_scores(matcher.a, reader)
+        a = segment_scores(matcher.a, reader, keep)
         if matcher.b.is_active():
             excluded = segment_scores(matcher.b, reader)
             return {docnum: score for docnum, score in a.items() if docnum not in excluded}
         return a
     if kind is FilterMatcher or kind is WrappingMatcher:
-        scores = segment_scores(matcher.child, reader)
+        scores = segment_scores(matcher.child, reader, keep)
         if kind is FilterMatcher:
             ids, exclude = matcher._ids, matcher._exclude
             scores = {d: s for d, s in scores.items() if (d in ids) != exclude}
-        boost = matcher.boost
-        return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+        return _boosted(scores, matcher.boost)
     if kind is ArrayUnionMatcher and matcher._scored:
         return _array_union_scores(matcher, reader)
+    if kind is SpanNear2.SpanNear2Matcher and (matcher.slop, matcher.ordered, matcher.mindist) == (1, True, 1):
+        terms = [_term_matcher(m) for m in matcher.ms]
+        if all(t is not None and t.supports("positions") for t in terms):
+            return _boosted(_phrase_scores(matcher.child, terms, reader), matcher.boost)
     return _one_by_one(matcher)
 
 
-def _one_by_one(matcher) -> Scores:
-    """Whoosh's own way: match by match."""
+def _boosted(scores: Scores, boost: float) -> Scores:
+    return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
+
+def _term_matcher(m):
+    """The term matcher under deletion filters and boosts, if it is one bulk scoring reads."""
+    while type(m) is FilterMatcher or type(m) is WrappingMatcher:
+        m = m.child
+    return m if type(m) is W3LeafMatcher and type(m.scorer) is BM25FScorer else None
+
+
+def _phrase_scores(intersection, terms: list, reader) -> Scores:
+    """The documents of ``intersection`` (of the ``terms`` of a phrase) where the words stand one after another.
+
+    This is what Whoosh's SpanNear2 finds with slop 1, in order, at least 1 apart: spans
+    grow word by word, each next word exactly one position after the span's end.
+    """
+    values = {id(t): {} for t in terms}
+    scores = segment_scores(intersection, reader, values)
+    encoded = [values[id(t)] for t in terms]
+    decoders = [t.format.decoder("positions") for t in terms]
+    found = {}
+    for docnum, score in scores.items():
+        raw = [v[docnum] for v in encoded]
+        starts = None  # where the phrase could start, from the words with the fewest positions first
+        for k in sorted(range(len(raw)), key=lambda k: len(raw[k])):
+            here = {p - k for p in decoders[k](raw[k])}
+            starts = here if starts is None else starts & here
+            if not starts:
+                break
+        if starts:
+            found[docnum] = score
+    return found
+
+
+def _one_by_one(matcher, values: dict | None = None) -> Scores:
+    """Whoosh's own way: match by match (with each posting's encoded value put in ``values``, if given)."""
     scores = {}
     while matcher.is_active():
         scores[matcher.id()] = matcher.score()
+        if values is not None:
+            values[matcher.id()] = matcher.value()
         matcher.next()
     return scores
 
 
-def _leaf_scores(m: W3LeafMatcher, reader) -> Scores:
-    """A term's postings from the current one on, scored as ``BM25FScorer.score`` does."""
+def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None) -> Scores:
+    """A term's postings from the current one on, scored as ``BM25FScorer.score`` does
+    (and their encoded values put in ``values``, if given)."""
     scores: Scores = {}
     if not m.is_active():
         return scores
     lengths = _field_lengths(reader, m.term()[0])
     if lengths is None:
-        return _one_by_one(m)
+        return _one_by_one(m, values)
     scorer = m.scorer
     idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), the length part per byte
@@ -145,6 +189,10 @@ def _leaf_scores(m: W3LeafMatcher, reader) -> Scores:
         if m._weights is None:
             m._read_weights()
         ids, weights = m._ids, m._weights
+        if values is not None:
+            if m._values is None:
+                m._read_values()
+            values.update(zip(ids[start:], m._values[start:]))
         if start:
             ids, weights = ids[start:], weights[start:]
             start = 0
