@@ -82,32 +82,34 @@ def main() -> None:
                         help="a searchkit index of N articles already built by analyses.py")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--queries", type=int, default=20, help="queries per category")
+    parser.add_argument("--categories", default=",".join(harness.CATEGORIES), help="comma-separated query categories")
     parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     reuse = {int(n): Path(d) for n, _, d in (r.partition("=") for r in args.reuse)}
     sizes = [int(s) for s in args.sizes.split(",")]
+    categories = [c for c in harness.CATEGORIES if c in args.categories.split(",")]
     results = {}
     for n in sizes:
         source = corpus(args.work, n)
         indexes = {"searchkit": reuse.get(n) or analyses.build(args.work, n), "naive": naive_index(args.work, n, source)}
         if args.build_only:
             continue
-        queries = harness.make_queries([source], args.queries)
+        queries = [q for q in harness.make_queries([source], args.queries) if q.category in categories]
         results[n] = latencies(indexes, queries, args.rounds)
     if args.build_only:
         return
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}; ms p50 / p95 / p99; {args.rounds} rounds")
     for n, res in results.items():
         print(f"\n{n} articles        searchkit                 naive   p95 ratio")
-        for cat in harness.CATEGORIES:
+        for cat in categories:
             sk, nv = res["searchkit"][cat], res["naive"][cat]
             print(f"  {cat:<11} {sk['p50']:7.1f} {sk['p95']:7.1f} {sk['p99']:7.1f}   {nv['p50']:7.1f} {nv['p95']:7.1f}"
                   f" {nv['p99']:7.1f}   {sk['p95'] / nv['p95']:5.2f}")
     if len(sizes) > 1:
         small, big = results[sizes[0]], results[sizes[-1]]
         print(f"\ngrowth of p95, {sizes[0]} -> {sizes[-1]} articles")
-        for cat in harness.CATEGORIES:
+        for cat in categories:
             print(f"  {cat:<11} searchkit x{big['searchkit'][cat]['p95'] / small['searchkit'][cat]['p95']:5.2f}"
                   f"   naive x{big['naive'][cat]['p95'] / small['naive'][cat]['p95']:5.2f}")
 

@@ -81,34 +81,42 @@ def _field_lengths(reader, fieldname: str) -> list | None:
     return _cached(reader, _lenfield(fieldname), load)
 
 
-def segment_scores(matcher, reader, keep: dict | None = None) -> Scores:
+def segment_scores(matcher, reader, keep: dict | None = None, only=None) -> Scores:
     """The score of every document ``matcher`` matches from where it stands (it is used up).
 
     ``reader`` is the segment's reader (for field lengths). Scores equal ``matcher.score()``
     at each match, bit for bit. ``keep`` maps ``id()`` of some term matchers in the tree to
     a dict that gets the encoded posting value (positions) of each of their documents.
+    ``only`` (a collection of document numbers) says which documents the caller wants: others
+    may be left out, so a term read for an intersection decodes only the blocks of its
+    postings that hold a document the other side matched.
     """
     kind = type(matcher)
     if kind is W3LeafMatcher and type(matcher.scorer) is BM25FScorer:
-        return _leaf_scores(matcher, reader, keep.get(id(matcher)) if keep else None)
+        return _leaf_scores(matcher, reader, keep.get(id(matcher)) if keep else None, only)
     if kind is NullMatcherClass:
         return {}
     if kind is UnionMatcher:  # a.score() + b.score() where both match
-        a, b = segment_scores(matcher.a, reader, keep), segment_scores(matcher.b, reader, keep)
+        a, b = segment_scores(matcher.a, reader, keep, only), segment_scores(matcher.b, reader, keep, only)
         for docnum, score in b.items():
             a[docnum] = a[docnum] + score if docnum in a else score
         return a
-    if kind is IntersectionMatcher:
-        a, b = segment_scores(matcher.a, reader, keep), segment_scores(matcher.b, reader, keep)
+    if kind is IntersectionMatcher:  # a.score() + b.score(); the smaller side is read first
+        if _size(matcher.a) <= _size(matcher.b):
+            a = segment_scores(matcher.a, reader, keep, only)
+            b = segment_scores(matcher.b, reader, keep, a.keys())
+        else:
+            b = segment_scores(matcher.b, reader, keep, only)
+            a = segment_scores(matcher.a, reader, keep, b.keys())
         return {docnum: score + b[docnum] for docnum, score in a.items() if docnum in b}
     if kind is AndNotMatcher:
-        a = segment_scores(matcher.a, reader, keep)
-        if matcher.b.is_active():
-            excluded = segment_scores(matcher.b, reader)
+        a = segment_scores(matcher.a, reader, keep, only)
+        if matcher.b.is_active() and a:
+            excluded = segment_scores(matcher.b, reader, None, a.keys())
             return {docnum: score for docnum, score in a.items() if docnum not in excluded}
         return a
     if kind is FilterMatcher or kind is WrappingMatcher:
-        scores = segment_scores(matcher.child, reader, keep)
+        scores = segment_scores(matcher.child, reader, keep, only)
         if kind is FilterMatcher:
             ids, exclude = matcher._ids, matcher._exclude
             scores = {d: s for d, s in scores.items() if (d in ids) != exclude}
@@ -118,8 +126,29 @@ def segment_scores(matcher, reader, keep: dict | None = None) -> Scores:
     if kind is SpanNear2.SpanNear2Matcher and (matcher.slop, matcher.ordered, matcher.mindist) == (1, True, 1):
         terms = [_term_matcher(m) for m in matcher.ms]
         if all(t is not None and t.supports("positions") for t in terms):
-            return _boosted(_phrase_scores(matcher.child, terms, reader), matcher.boost)
+            return _boosted(_phrase_scores(matcher.child, terms, reader, only), matcher.boost)
     return _one_by_one(matcher)
+
+
+def _size(matcher) -> float:
+    """About how much reading ``matcher``'s documents takes (bytes of postings), to read the smaller side first."""
+    kind = type(matcher)
+    if kind is W3LeafMatcher:
+        length = matcher._length  # whoosh-reloaded 2.7.5 keeps it in a 1-tuple
+        return length[0] if isinstance(length, tuple) else length
+    if kind is NullMatcherClass:
+        return 0
+    if kind is FilterMatcher or kind is WrappingMatcher:
+        return _size(matcher.child)
+    if kind is UnionMatcher:
+        return _size(matcher.a) + _size(matcher.b)
+    if kind is IntersectionMatcher:
+        return min(_size(matcher.a), _size(matcher.b))
+    if kind is AndNotMatcher:
+        return _size(matcher.a)
+    if kind is SpanNear2.SpanNear2Matcher:
+        return _size(matcher.child)
+    return float("inf")  # unknown: read whole, so first
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:
@@ -133,14 +162,14 @@ def _term_matcher(m):
     return m if type(m) is W3LeafMatcher and type(m.scorer) is BM25FScorer else None
 
 
-def _phrase_scores(intersection, terms: list, reader) -> Scores:
+def _phrase_scores(intersection, terms: list, reader, only=None) -> Scores:
     """The documents of ``intersection`` (of the ``terms`` of a phrase) where the words stand one after another.
 
     This is what Whoosh's SpanNear2 finds with slop 1, in order, at least 1 apart: spans
     grow word by word, each next word exactly one position after the span's end.
     """
     values = {id(t): {} for t in terms}
-    scores = segment_scores(intersection, reader, values)
+    scores = segment_scores(intersection, reader, values, only)
     encoded = [values[id(t)] for t in terms]
     decoders = [t.format.decoder("positions") for t in terms]
     found = {}
@@ -168,11 +197,11 @@ def _one_by_one(matcher, values: dict | None = None) -> Scores:
     return scores
 
 
-def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None) -> Scores:
+def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None, only=None) -> Scores:
     """A term's postings from the current one on, scored as ``BM25FScorer.score`` does
-    (and their encoded values put in ``values``, if given)."""
+    (and their encoded values put in ``values``, if given); with ``only``, just those documents."""
     scores: Scores = {}
-    if not m.is_active():
+    if not m.is_active() or (only is not None and not only):
         return scores
     lengths = _field_lengths(reader, m.term()[0])
     if lengths is None:
@@ -182,22 +211,36 @@ def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None) -> Scores
     # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), the length part per byte
     norms = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
     k1_1 = K1 + 1
+    wanted = sorted(only) if only is not None else None
+    j = 0  # the first wanted document after the blocks already passed
     start = m._i
     while True:
+        if wanted is not None:
+            if j == len(wanted):
+                return scores
+            if wanted[j] > m._maxid:  # no wanted document in this block: its postings are not decoded
+                m._next_block()
+                if m._atend:
+                    return scores
+                continue
         if m._ids is None:
             m._read_ids()
         if m._weights is None:
             m._read_weights()
         ids, weights = m._ids, m._weights
+        if start:
+            ids, weights = ids[start:], weights[start:]
         if values is not None:
             if m._values is None:
                 m._read_values()
-            values.update(zip(ids[start:], m._values[start:]))
-        if start:
-            ids, weights = ids[start:], weights[start:]
-            start = 0
+            values.update(zip(ids, m._values[start:]))
+        start = 0
         for docnum, tf in zip(ids, weights):
             scores[docnum] = idf * ((tf * k1_1) / (tf + norms[lengths[docnum]]))
+        if wanted is not None:
+            last = m._maxid
+            while j < len(wanted) and wanted[j] <= last:
+                j += 1
         m._next_block()
         if m._atend:
             return scores
