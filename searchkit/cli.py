@@ -25,11 +25,15 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
 
-def _index_option(f):
-    f = click.option(
+def _trust_option(f):
+    return click.option(
         "--trust", is_flag=True, expose_value=False, callback=_remember_trust,
         help="Open the index even if other users can write to it (its pickled parts could run their code).",
     )(f)
+
+
+def _index_option(f):
+    f = _trust_option(f)
     return click.option(
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_INDEX,
         show_default=True, help="Index folder.",
@@ -267,6 +271,8 @@ def _echo_json(data: dict) -> None:
 def _print_results(results) -> None:
     if results.fallback:
         click.echo("No article has all of the words; showing the articles that have some of them.")
+    elif results.long_query:
+        click.echo("A long query: articles are ranked by how many of its words they have (+word or AND requires one).")
     if not results.total:
         click.echo(f"No results for {results.query!r}.")
         _print_suggestion(results)
@@ -324,7 +330,7 @@ def show(article_id: str, as_json: bool, index_dir: Path) -> None:
     with _open_for_search(index_dir) as index:
         article = index.get(article_id)
     if article is None:
-        raise click.ClickException(f"no article with id {article_id!r} in {index_dir}/")
+        raise UsageProblem(f"no article with id {article_id!r} in {index_dir}/")
     if as_json:
         _echo_json(article.to_dict())
         return
@@ -512,6 +518,37 @@ def eval_people(gold: Path) -> None:
     except ValueError as e:
         raise UsageProblem(str(e)) from None
     click.echo(score.report())
+
+
+@main.command("eval")
+@click.option("--queries", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Queries: id<TAB>text lines.")
+@click.option("--qrels", required=True, type=click.Path(dir_okay=False, path_type=Path), help="TREC relevance judgments.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), help="Index to search.")
+@_trust_option
+@click.option("--docs", type=click.Path(path_type=Path), help="Articles (JSON Lines, or any file or folder `index` reads) to index in a temporary folder.")
+@click.option("--per-query", is_flag=True, help="Also print each query's scores.")
+@click.option("--run", "run_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the ranking as a TREC run file.")
+def eval_cmd(queries: Path, qrels: Path, index_dir: Path | None, docs: Path | None, per_query: bool, run_file: Path | None) -> None:
+    """Score the default ranking on judged QUERIES: MAP, nDCG@10, P@10, recall@100 over the top 1,000."""
+    from . import evaluate
+    from .errors import SearchkitError
+
+    if (index_dir is None) == (docs is None):
+        raise UsageProblem("give exactly one of --index DIR or --docs DOCS.jsonl")
+    report = evaluate.ReadReport()
+    try:
+        topics, judgments = evaluate.read_queries(queries, report), evaluate.read_qrels(qrels, report)
+        with evaluate.temporary_index(docs, report) if docs else _open_for_search(index_dir) as index:
+            for problem in report.problems:
+                click.echo(f"warning: {problem}", err=True)
+            result = evaluate.evaluate(index, topics, judgments)
+    except SearchkitError as e:
+        raise UsageProblem(str(e)) from None
+    for qid, error in result.failed.items():
+        click.echo(f"warning: query {qid}: {error}", err=True)
+    if run_file:
+        evaluate.write_run(result.run, run_file)
+    click.echo(evaluate.format_table(result, per_query=per_query))
 
 
 if __name__ == "__main__":  # pragma: no cover

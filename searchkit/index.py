@@ -31,6 +31,7 @@ from .bulk import column_values, segment_scores
 from .errors import ArticleNotFoundError, IndexBusyError, QueryError
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
+from . import ranking
 from .ranking import weighting
 from .results import BodyWords, Highlighter, Hit, Results, word_lister
 from .selection import Selection, select
@@ -344,25 +345,36 @@ class Index:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         schema = self._schema
         q, allow = self._queries(query, people=people, since=since, until=until, source=source, any_terms=any_terms)
+        long_query = not any_terms and ranking.reads_as_description(q)
+        if long_query:  # a sentence describing what is wanted: ranked over any of its words
+            q, any_terms = parse_query(query, schema, any_terms=True), True
         fallback, suggestion = False, None
+        by_relevance = sort == "relevance"
+        # Feedback re-orders the top RERANK_DEPTH hits, so collect them all whichever page is
+        # asked for: page 2 then continues page 1.
+        depth = max(page * limit, ranking.RERANK_DEPTH) if by_relevance else page * limit
         with self._searchers.lease() as s:
-            found, total = self._run(s, q, allow, sort, page * limit)
+            found, total = self._run(s, q, allow, sort, depth)
             matched = total
             if not total and not any_terms:
                 alternative = parse_query(query, schema, any_terms=True)
                 if alternative != q:
-                    found, total = self._run(s, alternative, allow, sort, page * limit)
+                    found, total = self._run(s, alternative, allow, sort, depth)
                     q, fallback = alternative, total > 0
             if suggest and matched < SUGGEST_BELOW:
                 suggestion = self._suggestion(s, query, allow, any_terms, matched)
-            found = found[(page - 1) * limit:]
+            if by_relevance and ranking.query_words(q):  # a date or phrase alone has no words to expand
+                found = ranking.rerank(s, found)
+            found = found[(page - 1) * limit: page * limit]
             highlighter = self._highlighter(q, s) if snippets and found else None
             hits = [
                 self._hit(rank, s.stored_fields(docnum)["record"], score, highlighter)
                 for rank, (docnum, score) in enumerate(found, start=(page - 1) * limit + 1)
             ]
         took_ms = (time.perf_counter() - started) * 1000
-        return Results(query, hits, total, took_ms, fallback, page=page, limit=limit, suggestion=suggestion)
+        return Results(
+            query, hits, total, took_ms, fallback, page=page, limit=limit, suggestion=suggestion, long_query=long_query
+        )
 
     def _queries(self, query: str | None, *, people=None, since=None, until=None, source=None, any_terms=False):
         """The parsed query (None for no query) and the filter (None for none), as every search builds them."""

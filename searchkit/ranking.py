@@ -1,13 +1,126 @@
-"""Ranking: how search scores articles (BM25F over title, people and body).
+"""Ranking: how search scores articles, between the query stage and the results.
 
-Field weights live on the schema fields (``field_boost``); the BM25 parameters here.
+BM25F over title, people and body (per-field weights are the schema's ``field_boost``),
+plus two steps of the search path, chosen and measured as RELEVANCE.md records:
+
+- :func:`reads_as_description`, applied to the parsed query: a query of more than
+  :data:`MAX_REQUIRED_WORDS` distinct words is a sentence describing what is wanted, not
+  a list of words that must all be there; it is ranked over any of its words (articles
+  with more of them, and rarer ones, come first).
+- :func:`rerank`, applied to the ranked hits: pseudo-relevance feedback. The words that
+  stand out in the top articles add to the scores of the top :data:`RERANK_DEPTH`
+  articles. Which articles match never changes; only their order does.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
+from whoosh import query as wq
+from whoosh.classify import Bo1Model, Expander
 from whoosh.scoring import BM25F
+
+B, K1 = 0.75, 1.2  # the usual BM25 values (RELEVANCE.md: others did not do better on both collections)
+
+MAX_REQUIRED_WORDS = 3
+
+RERANK_DEPTH = 200  # hits re-scored with feedback words (20 pages of 10); the ones below keep their order
+FEEDBACK_DOCS = 10  # top hits that feedback words are taken from (0: no feedback)
+FEEDBACK_WORDS = 20  # feedback words added to the scores
+FEEDBACK_WEIGHT = 1.0  # weight of the strongest feedback word, relative to a query word
+FEEDBACK_FIELD = "body"  # the stemmed field feedback words are counted in and scored on
+# Feedback words are counted in each top article's title and lead: news puts what a story
+# is about first, and reading a fixed amount keeps the cost the same for long articles.
+FEEDBACK_LEAD_CHARS = 1500
+# A top article's words count in proportion to (its score / the best score) ** this: the
+# first articles are likelier to be on the subject than the tenth. A ratio, so it works the
+# same for queries of two words and of twenty.
+FEEDBACK_SCORE_POWER = 3
+
+Ranked = list[tuple[int, float]]  # (Whoosh document number, score), best first
 
 
 def weighting() -> BM25F:
     """The scoring model every search uses."""
-    return BM25F(B=0.75, K1=1.2)
+    return BM25F(B=B, K1=K1)
+
+
+def query_words(q: wq.Query) -> set[str]:
+    """The distinct stemmed words ``q`` looks for in the body (not those under NOT, not phrases)."""
+    if isinstance(q, wq.Not):
+        return set()
+    if isinstance(q, wq.AndNot):  # the words after NOT or '-' are not looked for
+        return query_words(q.a)
+    if isinstance(q, wq.Term):
+        return {q.text} if q.fieldname == FEEDBACK_FIELD else set()
+    if isinstance(q, wq.Phrase):  # a word like "post-Soviet" is a phrase of stemmed words
+        return set(q.words) if q.fieldname == FEEDBACK_FIELD else set()
+    return set().union(*(query_words(child) for child in q.children()))
+
+
+def reads_as_description(q: wq.Query) -> bool:
+    """True when ``q`` (parsed with all words required) has too many words to require them all."""
+    return len(query_words(q)) > MAX_REQUIRED_WORDS
+
+
+def _lead(body: str) -> str:
+    if len(body) <= FEEDBACK_LEAD_CHARS:
+        return body
+    cut = body.rfind(" ", 0, FEEDBACK_LEAD_CHARS)
+    return body[: cut if cut > 0 else FEEDBACK_LEAD_CHARS]
+
+
+def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
+    """(word, weight) of the words that stand out in the ``top`` hits, strongest first (weight 1).
+
+    Standing out is Whoosh's Bo1 divergence: frequent in the titles and leads of the top
+    articles (weighted by :data:`FEEDBACK_SCORE_POWER`), rare in the index. Only words found
+    in at least two of the top articles are considered.
+    """
+    if len(top) < 2:
+        return []
+    reader = searcher.reader()
+    field = reader.schema[FEEDBACK_FIELD]
+    best = top[0][1]
+    counted = []  # (share, {word: weight}) of each top article
+    for docnum, score in top:
+        record = searcher.stored_fields(docnum)["record"]
+        text = f"{record.get('title') or ''}\n{_lead(record.get('body') or '')}"
+        share = (score / best) ** FEEDBACK_SCORE_POWER if best > 0 else 1.0
+        counted.append((share, {field.from_bytes(word): weight for word, _, weight, _ in field.index(text)}))
+    # Only words that top articles share are candidates: what one article alone says is no
+    # evidence about the subject, and looking every word up in the index is the slow part.
+    shared = Counter(word for _, weights in counted for word in weights)
+    expander = Expander(reader, FEEDBACK_FIELD, Bo1Model)
+    for share, weights in counted:
+        expander.add((word, weight * share) for word, weight in weights.items() if shared[word] > 1)
+    return expander.expanded_terms(FEEDBACK_WORDS, normalize=False)  # weights relative to the strongest
+
+
+def rerank(searcher, ranked: Ranked) -> Ranked:
+    """``ranked`` with its top :data:`RERANK_DEPTH` hits re-scored by :func:`feedback_words`.
+
+    Each feedback word adds its BM25 score in the body, times its weight, to the articles
+    that have it. Scores only grow, so the re-scored hits stay above the rest; ties keep
+    their order. Give at least RERANK_DEPTH hits (or all there are) for results that do
+    not depend on the page asked for.
+    """
+    if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
+        return ranked
+    words = feedback_words(searcher, ranked[:FEEDBACK_DOCS])
+    if not words:
+        return ranked
+    head = ranked[:RERANK_DEPTH]
+    bonus = dict.fromkeys((docnum for docnum, _ in head), 0.0)
+    docnums = sorted(bonus)
+    for word, weight in words:
+        postings = searcher.postings(FEEDBACK_FIELD, word)
+        for docnum in docnums:
+            if postings.is_active() and postings.id() < docnum:
+                postings.skip_to(docnum)
+            if not postings.is_active():
+                break
+            if postings.id() == docnum:
+                bonus[docnum] += FEEDBACK_WEIGHT * weight * postings.score()
+    rescored = sorted(((docnum, score + bonus[docnum]) for docnum, score in head), key=lambda hit: -hit[1])
+    return rescored + ranked[RERANK_DEPTH:]

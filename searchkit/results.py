@@ -56,6 +56,9 @@ class Results:
     """One page of a search: its hits, the total number of matching articles and the time taken.
 
     ``fallback`` is True when no article had all the words, so these hits match only some.
+    ``long_query`` is True when the query had so many words (more than
+    :data:`searchkit.ranking.MAX_REQUIRED_WORDS`) that it was read as a description and
+    ranked over any of its words, not all of them required.
     ``suggestion`` is a corrected query that finds more articles, when this search found few.
     """
 
@@ -67,6 +70,7 @@ class Results:
     page: int = 1
     limit: int = 10
     suggestion: str | None = None
+    long_query: bool = False
 
     def __iter__(self) -> Iterator[Hit]:
         return iter(self.hits)
@@ -91,6 +95,7 @@ class Results:
             "page": self.page,
             "limit": self.limit,
             "suggestion": self.suggestion,
+            "long_query": self.long_query,
             "hits": [h.to_dict() for h in self.hits],
         }
 

@@ -32,8 +32,25 @@ def has_index(path: str | Path) -> bool:
     Whoosh's own ``exists_in`` opens the index to find out, and so unpickles its schema:
     that must not happen before :func:`untrusted` has had its say.
     """
-    path = Path(path)  # os.listdir, not glob: an unreadable folder must raise, not look empty
+    path = Path(path)
+    if not path.exists():
+        _finish_interrupted_swap(path)
+    # os.listdir, not glob: an unreadable folder must raise, not look empty
     return path.is_dir() and any(n.startswith("_MAIN_") and n.endswith(".toc") for n in os.listdir(path))
+
+
+def _finish_interrupted_swap(path: Path) -> None:
+    """Put a finished rebuild in place if a crash came between the two renames of :func:`rebuilding`.
+
+    ``.NAME.old-PID`` beside a missing ``path`` means the old index had been moved aside,
+    which happens only after the new one in ``.NAME.rebuild-PID`` was complete.
+    """
+    for old in path.parent.glob(f".{path.name}.old-*"):
+        fresh = path.parent / f".{path.name}.rebuild-{old.name.rsplit('-', 1)[1]}"
+        if fresh.is_dir():
+            os.rename(fresh, path)
+            shutil.rmtree(old, ignore_errors=True)
+            return
 
 
 def _not_found(path: Path) -> IndexNotFoundError:

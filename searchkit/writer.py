@@ -265,9 +265,12 @@ class _ParallelWriter:
         shutil.rmtree(self.staging, ignore_errors=True)  # left over from a crashed run
         self.staging.mkdir()
         barrier = multiprocessing.Barrier(self.procs)
+        # A forked worker shares the lock's open file, and a flock lasts while any process has it
+        # open: workers orphaned by a killed run would keep the index locked until they exit.
+        lock_fd = getattr(lock, "fd", None) if multiprocessing.get_start_method() == "fork" else None
         pool = multiprocessing.Pool(
             self.procs, initializer=_worker_start,
-            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier),
+            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, lock_fd),
         )
         try:
             self.committed = self.ix.reader()
@@ -386,14 +389,18 @@ def _storage(folder: str):
 _worker: dict = {}
 
 
-def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier) -> None:
+def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, lock_fd: int | None) -> None:
     """Open the index to read, and make this worker's staging index (same schema, no documents).
 
-    A failure (a full disk, say) is kept for the first task to raise: an initializer that
-    raises makes the pool start the worker again, forever, and the run would hang.
+    ``lock_fd`` is the run's write lock as inherited by fork: closed here (not unlocked), so
+    the lock is the main process's alone. A failure (a full disk, say) is kept for the
+    first task to raise: an initializer that raises makes the pool start the worker again,
+    forever, and the run would hang.
     """
     from whoosh import index as whoosh_index
 
+    if lock_fd is not None:
+        os.close(lock_fd)
     _worker.update(barrier=barrier, failed=None)
     try:
         ix = whoosh_index.open_dir(folder, indexname=indexname)

@@ -392,4 +392,4 @@ def test_cli_search_answers_or_says_what_is_wrong_in_one_line(news, query):
     if result.exit_code == 2:
         assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
     shown = run("show", "--index", news.path, "\udcff")
-    assert shown.exit_code == 1 and shown.stderr.startswith("Error: no article with id")
+    assert shown.exit_code == 2 and shown.stderr.startswith("Error: no article with id")

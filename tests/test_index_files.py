@@ -292,3 +292,17 @@ def test_damaged_or_foreign_index_gets_a_rebuild_message(built, damage):
     assert "Traceback" not in result.output and result.exit_code in (1, 2)
     assert len(result.stderr.strip().splitlines()) == 1
     assert "--rebuild" in result.stderr or "no searchkit index" in result.stderr
+
+
+def test_a_rebuild_killed_between_its_two_renames_is_finished_on_next_use(tmp_path):
+    # rebuilding() moves the old index aside, then the new one into place; a kill in between
+    # leaves no index folder. The next command must find the new index, not build or refuse.
+    corpus = write_corpus(tmp_path / "wire.jsonl", 5)
+    index_dir = tmp_path / "news"
+    assert cli("index", corpus, "--index", index_dir).exit_code == 0
+    fresh = tmp_path / ".news.rebuild-4242"
+    assert cli("index", write_corpus(tmp_path / "new.jsonl", 7), "--index", fresh).exit_code == 0
+    index_dir.rename(tmp_path / ".news.old-4242")
+    found = cli("stats", "--index", index_dir)
+    assert found.exit_code == 0 and "Articles:    7" in found.stdout
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".news")) == []

@@ -43,6 +43,13 @@ def test_fallback_notice_and_json_flag(run):
     assert json.loads(run("search", "harbour storm", "--json").stdout)["fallback"] is False
 
 
+def test_long_query_notice(run):
+    result = run("search", "storm closes harbour ferries resume service")
+    assert result.exit_code == 0
+    assert result.output.startswith("A long query: articles are ranked by how many of its words they have")
+    assert json.loads(run("search", "storm closes harbour ferries resume service", "--json").stdout)["long_query"] is True
+
+
 def test_any_option(run):
     data = json.loads(run("search", "storm ferries", "--any", "--json").stdout)
     assert data["fallback"] is False
@@ -126,7 +133,7 @@ def test_show_json(run):
 
 def test_show_unknown_id(run):
     result = run("show", "no-such-article")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.strip().startswith("Error: no article with id 'no-such-article'")
 
 

@@ -104,6 +104,9 @@ def make_queries(sources: list[Path], per_category: int, seed: int = 11) -> list
     from whoosh.analysis.filters import STOP_WORDS
 
     from ..people import extract_people
+    from ..schema import STOPWORDS
+
+    stop = STOP_WORDS | STOPWORDS  # words that neither naive Whoosh nor searchkit indexes
 
     rng = random.Random(seed)
     sample = []
@@ -122,14 +125,14 @@ def make_queries(sources: list[Path], per_category: int, seed: int = 11) -> list
             tries += 1
             doc = rng.choice(sample)
             tokens = re.findall(r"[A-Za-z]+", doc["body"])
-            words = [w.lower() for w in tokens if len(w) >= 4 and w.lower() not in STOP_WORDS]
+            words = [w.lower() for w in tokens if len(w) >= 4 and w.lower() not in stop]
             if len(words) < 3:
                 continue
             q = Query(cat, [])
             if cat == "phrase":
                 i = rng.randrange(max(1, len(tokens) - 3))
                 q.words = [w.lower() for w in tokens[i:i + 3]]
-                if len(q.words) < 3 or any(w in STOP_WORDS for w in (q.words[0], q.words[-1])):
+                if len(q.words) < 3 or any(w in stop for w in (q.words[0], q.words[-1])):
                     continue
             else:
                 q.words = rng.sample(words, {"and2": 2, "and3": 3}.get(cat, 1))

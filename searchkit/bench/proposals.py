@@ -17,7 +17,6 @@ adopted. ``python -m searchkit.bench --schema proposed`` indexes with
 from __future__ import annotations
 
 from whoosh.analysis import Analyzer, Token
-from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
@@ -66,7 +65,7 @@ class OnePassAnalyzer(Analyzer):
         words = [w.lower().translate(accent_map) for w in self._words(value)]
         if self.stem:
             # StopFilter(renumber=True) keeps the first kept word's position, then counts kept words.
-            kept = [(i, w) for i, w in enumerate(words) if len(w) >= 2 and w not in STOP_WORDS]
+            kept = [(i, w) for i, w in enumerate(words) if len(w) >= 2 and w not in sk_schema.STOPWORDS]
             first = kept[0][0] if kept else 0
             stems = self._stems
             if len(stems) > 200_000:  # bound the cache, as StemFilter does
