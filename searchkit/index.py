@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -364,7 +365,7 @@ class Index:
             if suggest and matched < SUGGEST_BELOW:
                 suggestion = self._suggestion(s, query, allow, any_terms, matched)
             if by_relevance and ranking.query_words(q):  # a date or phrase alone has no words to expand
-                found = ranking.rerank(s, found)
+                found = ranking.rerank(s, found, self._stem_counts)
             found = found[(page - 1) * limit: page * limit]
             highlighter = self._highlighter(q, s) if snippets and found else None
             hits = [
@@ -403,6 +404,23 @@ class Index:
     def _highlighter(self, q, searcher) -> Highlighter:
         schema = self._schema
         return Highlighter(q, searcher.reader(), self._words, self._stemmer(schema["body"].analyzer))
+
+    def _stem_counts(self, texts: list[str], wanted: set[str]) -> list[dict[str, int]]:
+        """How often each wanted stem occurs in each text, as the feedback field indexes it (see
+        :func:`searchkit.ranking.rerank`): words folded in a few calls per text, each distinct word
+        stemmed once for all the texts."""
+        stem = self._stemmer(self._schema[ranking.FEEDBACK_FIELD].analyzer)
+        per_text = [Counter(self._words.fold(text)) for text in texts]
+        forms: dict[str, list[str]] = {}  # stem -> the folded words that have it
+        for word in set().union(*per_text):
+            stemmed = stem(word)
+            if stemmed in wanted:
+                forms.setdefault(stemmed, []).append(word)
+        counts = []
+        for words in per_text:
+            found = {stemmed: sum(words[w] for w in ws) for stemmed, ws in forms.items()}
+            counts.append({stemmed: n for stemmed, n in found.items() if n})
+        return counts
 
     def _stemmer(self, analyzer):
         cache = self._stems
