@@ -179,6 +179,50 @@ class _RankedCollector(TopCollector):
         return [(-key[2], key[score_at]) for key in sorted(self.items, reverse=True)]
 
 
+class _FastFieldWords(ranking.FieldWords):
+    """The words the feedback field's analyzer gives (a regex tokenizer, lowercasing and accent
+    folding, then stopwords and stemming), found with one regex call per text; each distinct
+    token is folded and stemmed once, and remembered. About 5 times faster than the analyzer."""
+
+    def __init__(self, field, words: BodyWords, stem):
+        super().__init__(field)
+        self._tokens, self._fold, self._stem = words.tokens, words.fold_token, stem
+        self._stems: dict[str, str] = {}  # token as written -> stem ("" for a stopword)
+
+    def _stem_of(self, token: str) -> str:
+        try:
+            return self._stems[token]
+        except KeyError:
+            pass
+        if len(self._stems) >= _STEM_CACHE_SIZE:
+            self._stems.clear()
+        stemmed = self._stems[token] = self._stem(self._fold(token))
+        return stemmed
+
+    def weights(self, text: str) -> dict[str, float]:
+        counts: dict[str, float] = {}
+        stem_of = self._stem_of
+        for token in self._tokens(text):
+            stemmed = stem_of(token)
+            if stemmed:
+                counts[stemmed] = counts.get(stemmed, 0.0) + 1.0  # Whoosh adds each token's boost, 1.0
+        boost = self.field.format.field_boost
+        return {word: n * boost for word, n in counts.items()}
+
+    def counts(self, texts: list[str], wanted: set[str]) -> list[dict[str, int]]:
+        per_text = [Counter(self._tokens(text)) for text in texts]
+        forms: dict[str, list[str]] = {}  # wanted stem -> the tokens that have it
+        for token in set().union(*per_text):
+            stemmed = self._stem_of(token)
+            if stemmed in wanted:
+                forms.setdefault(stemmed, []).append(token)
+        counts = []
+        for tokens in per_text:
+            found = {stemmed: sum(tokens[t] for t in ts) for stemmed, ts in forms.items()}
+            counts.append({stemmed: n for stemmed, n in found.items() if n})
+        return counts
+
+
 @dataclass
 class IndexStats:
     """What an index holds: see :meth:`Index.stats`."""
@@ -217,6 +261,8 @@ class Index:
         self._searchers = _SearcherPool(ix)
         self._stems: dict[str, str] = {}
         self._words = BodyWords(self._schema["body_exact"].analyzer)
+        feedback_field = self._schema[ranking.FEEDBACK_FIELD]
+        self._feedback_words = _FastFieldWords(feedback_field, self._words, self._stemmer(feedback_field.analyzer))
         self._writing = threading.Lock()  # Whoosh allows one writer: threads of this Index take turns
 
     @classmethod
@@ -365,7 +411,7 @@ class Index:
             if suggest and matched < SUGGEST_BELOW:
                 suggestion = self._suggestion(s, query, allow, any_terms, matched)
             if by_relevance and ranking.query_words(q):  # a date or phrase alone has no words to expand
-                found = ranking.rerank(s, found, self._stem_counts)
+                found = ranking.rerank(s, found, self._feedback_words)
             found = found[(page - 1) * limit: page * limit]
             highlighter = self._highlighter(q, s) if snippets and found else None
             hits = [
@@ -404,23 +450,6 @@ class Index:
     def _highlighter(self, q, searcher) -> Highlighter:
         schema = self._schema
         return Highlighter(q, searcher.reader(), self._words, self._stemmer(schema["body"].analyzer))
-
-    def _stem_counts(self, texts: list[str], wanted: set[str]) -> list[dict[str, int]]:
-        """How often each wanted stem occurs in each text, as the feedback field indexes it (see
-        :func:`searchkit.ranking.rerank`): words folded in a few calls per text, each distinct word
-        stemmed once for all the texts."""
-        stem = self._stemmer(self._schema[ranking.FEEDBACK_FIELD].analyzer)
-        per_text = [Counter(self._words.fold(text)) for text in texts]
-        forms: dict[str, list[str]] = {}  # stem -> the folded words that have it
-        for word in set().union(*per_text):
-            stemmed = stem(word)
-            if stemmed in wanted:
-                forms.setdefault(stemmed, []).append(word)
-        counts = []
-        for words in per_text:
-            found = {stemmed: sum(words[w] for w in ws) for stemmed, ws in forms.items()}
-            counts.append({stemmed: n for stemmed, n in found.items() if n})
-        return counts
 
     def _stemmer(self, analyzer):
         cache = self._stems

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable
 
 from whoosh import query as wq
 from whoosh.classify import Bo1Model, Expander
@@ -72,7 +71,7 @@ def _lead(body: str) -> str:
     return body[: cut if cut > 0 else FEEDBACK_LEAD_CHARS]
 
 
-def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
+def feedback_words(searcher, top: Ranked, field_words: FieldWords | None = None) -> list[tuple[str, float]]:
     """(word, weight) of the words that stand out in the ``top`` hits, strongest first (weight 1).
 
     Standing out is Whoosh's Bo1 divergence: frequent in the titles and leads of the top
@@ -82,14 +81,14 @@ def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
     if len(top) < 2:
         return []
     reader = searcher.reader()
-    field = reader.schema[FEEDBACK_FIELD]
+    field_words = field_words or FieldWords(reader.schema[FEEDBACK_FIELD])
     best = top[0][1]
     counted = []  # (share, {word: weight}) of each top article
     for docnum, score in top:
         record = searcher.stored_fields(docnum)["record"]
         text = f"{record.get('title') or ''}\n{_lead(record.get('body') or '')}"
         share = (score / best) ** FEEDBACK_SCORE_POWER if best > 0 else 1.0
-        counted.append((share, {field.from_bytes(word): weight for word, _, weight, _ in field.index(text)}))
+        counted.append((share, field_words.weights(text)))
     # Only words that top articles share are candidates: what one article alone says is no
     # evidence about the subject, and looking every word up in the index is the slow part.
     shared = Counter(word for _, weights in counted for word in weights)
@@ -99,18 +98,27 @@ def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
     return expander.expanded_terms(FEEDBACK_WORDS, normalize=False)  # weights relative to the strongest
 
 
-StemCounts = Callable[[list[str], set[str]], list[dict[str, int]]]
+class FieldWords:
+    """The words of texts as a field indexes them, found by running the field's analyzer.
+
+    :class:`searchkit.Index` passes an equivalent that finds them faster.
+    """
+
+    def __init__(self, field):
+        self.field = field
+
+    def weights(self, text: str) -> dict[str, float]:
+        """Each word ``text`` is indexed under, with its weight (frequency times the field's boost), in order of first use."""
+        field = self.field
+        return {field.from_bytes(word): weight for word, _, weight, _ in field.index(text)}
+
+    def counts(self, texts: list[str], wanted: set[str]) -> list[dict[str, int]]:
+        """How often each ``wanted`` word occurs in each of ``texts``."""
+        analyzer = self.field.analyzer
+        return [{w: n for w, n in Counter(t.text for t in analyzer(text)).items() if w in wanted} for text in texts]
 
 
-def analyzer_counts(field) -> StemCounts:
-    """How often each wanted word occurs in each text, as ``field``'s analyzer indexes it."""
-    def counts(texts: list[str], wanted: set[str]) -> list[dict[str, int]]:
-        return [{w: n for w, n in Counter(t.text for t in field.analyzer(text)).items() if w in wanted} for text in texts]
-
-    return counts
-
-
-def rerank(searcher, ranked: Ranked, stem_counts: StemCounts | None = None) -> Ranked:
+def rerank(searcher, ranked: Ranked, field_words: FieldWords | None = None) -> Ranked:
     """``ranked`` with its top :data:`RERANK_DEPTH` hits re-scored by :func:`feedback_words`.
 
     Each feedback word adds its BM25 score in the body, times its weight, to the articles
@@ -119,22 +127,22 @@ def rerank(searcher, ranked: Ranked, stem_counts: StemCounts | None = None) -> R
     not depend on the page asked for.
 
     A word's score in an article is the one its posting would give, but its frequency is
-    counted in the article's stored body (``stem_counts``, by default the field's analyzer;
-    :class:`searchkit.Index` passes a faster one): the 200 articles are spread over the
-    index, and reading their postings meant decoding a block of postings per article and
-    word, 0.4 s a search on 100,000 articles.
+    counted in the article's stored body (by ``field_words``): the 200 articles are spread over
+    the index, and reading their postings meant decoding a block of postings per article
+    and word, 0.4 s a search on 100,000 articles.
     """
     if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
         return ranked
-    words = feedback_words(searcher, ranked[:FEEDBACK_DOCS])
+    field = searcher.schema[FEEDBACK_FIELD]
+    field_words = field_words or FieldWords(field)
+    words = feedback_words(searcher, ranked[:FEEDBACK_DOCS], field_words)
     if not words:
         return ranked
     head = ranked[:RERANK_DEPTH]
     bonus = dict.fromkeys((docnum for docnum, _ in head), 0.0)
     docnums = sorted(bonus)
-    field = searcher.schema[FEEDBACK_FIELD]
     bodies = [searcher.stored_fields(docnum)["record"].get("body") or "" for docnum in docnums]
-    counts = (stem_counts or analyzer_counts(field))(bodies, {word for word, _ in words})
+    counts = field_words.counts(bodies, {word for word, _ in words})
     boost = field.format.field_boost
     for word, weight in words:
         # What searcher.postings(FEEDBACK_FIELD, word).score() gives: BM25 of the posting's

@@ -155,6 +155,12 @@ class BodyWords:
         steps = _usual_steps(analyzer)
         self._finditer = steps[0].finditer if steps else None
         self._analyzer = analyzer
+        if steps:
+            charmap = steps[1]
+            self.tokens = steps[0].findall  # the words as written; fold_token folds one
+            self.fold_token = lambda token: token.lower().translate(charmap)
+        else:
+            self.tokens, self.fold_token = self.fold, lambda token: token
 
     def offsets(self, text: str, wanted: list[bool]) -> Iterator[tuple[int, int]]:
         """(start, end) of each word of ``text`` whose entry in ``wanted`` is true, in order."""

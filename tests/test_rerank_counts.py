@@ -16,11 +16,15 @@ TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=1
 
 @settings(max_examples=150, deadline=None)
 @given(texts=st.lists(TEXTS, min_size=1, max_size=4))
-def test_fast_counts_equal_the_analyzers(tmp_path_factory, texts):
+def test_fast_words_equal_the_analyzers(tmp_path_factory, texts):
     with Index.create(tmp_path_factory.mktemp("counts") / "idx") as index:
-        field = index._schema[ranking.FEEDBACK_FIELD]
-        every = {t.text for text in texts for t in field.analyzer(text)}
-        assert index._stem_counts(texts, every) == ranking.analyzer_counts(field)(texts, every)
+        fast = index._feedback_words
+        slow = ranking.FieldWords(index._schema[ranking.FEEDBACK_FIELD])
+        every = {t.text for text in texts for t in slow.field.analyzer(text)}
+        assert fast.counts(texts, every) == slow.counts(texts, every)
+        assert fast.counts(texts, set(list(every)[:2])) == slow.counts(texts, set(list(every)[:2]))
+        for text in texts:
+            assert list(fast.weights(text).items()) == list(slow.weights(text).items())  # in the same order
 
 
 def test_rerank_scores_equal_those_from_postings(tmp_path):
@@ -43,5 +47,6 @@ def test_rerank_scores_equal_those_from_postings(tmp_path):
                     if postings.id() in expected:
                         expected[postings.id()] += ranking.FEEDBACK_WEIGHT * weight * postings.score()
                     postings.next()
-            reranked = dict(ranking.rerank(s, found, index._stem_counts))
+            reranked = dict(ranking.rerank(s, found, index._feedback_words))
+            assert reranked == dict(ranking.rerank(s, found))  # the analyzer's way
             assert reranked == {d: score + expected[d] for d, score in found}
