@@ -118,6 +118,50 @@ class FieldWords:
         return [{w: n for w, n in Counter(t.text for t in analyzer(text)).items() if w in wanted} for text in texts]
 
 
+# Costs that decide how rerank() finds the feedback words' scores in the top hits, in
+# microseconds, measured on three corpora (BENCHMARKS.md): decoding a block of postings
+# (93-107), and counting words in stored bodies, per indexed word (0.6-1.5) and per body.
+BLOCK_US, BODY_WORD_US, BODY_US = 100.0, 1.0, 30.0
+_POSTINGS_PER_BLOCK = 128  # Whoosh's default block size
+
+
+def _scores_from_postings(searcher, word: str, docnums: list[int]) -> dict[int, float]:
+    """The score ``searcher.postings(FEEDBACK_FIELD, word)`` gives each of ``docnums`` that has the word,
+    segment by segment, decoding only the blocks of postings that hold one of them."""
+    from bisect import bisect_left
+
+    from .bulk import segment_scores
+
+    scores: dict[int, float] = {}
+    term = (FEEDBACK_FIELD, word)
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        end = offset + reader.doc_count_all()
+        here = {d - offset for d in docnums[bisect_left(docnums, offset):bisect_left(docnums, end)]}
+        if here and term in reader:
+            found = segment_scores(sub.postings(FEEDBACK_FIELD, word), reader, only=here)
+            scores.update((d + offset, score) for d, score in found.items() if d in here)
+    return scores
+
+
+def _scores_from_bodies(searcher, words: list[str], docnums: list[int], field_words: FieldWords) -> dict[str, dict[int, float]]:
+    """What :func:`_scores_from_postings` gives, for each of ``words``, from the frequencies in the stored bodies."""
+    field = searcher.schema[FEEDBACK_FIELD]
+    bodies = [searcher.stored_fields(docnum)["record"].get("body") or "" for docnum in docnums]
+    counts = field_words.counts(bodies, set(words))
+    boost = field.format.field_boost
+    scores: dict[str, dict[int, float]] = {}
+    for word in words:
+        # BM25 of the posting's weight (the frequency times the field's boost, kept as a
+        # 32-bit float) and the document's length, as the word's postings would score it.
+        scorer = searcher.weighting.scorer(searcher, FEEDBACK_FIELD, word)
+        scores[word] = {
+            docnum: scorer._score(array("f", [found[word] * boost])[0], scorer.dfl(docnum))
+            for docnum, found in zip(docnums, counts) if word in found
+        }
+    return scores
+
+
 def rerank(searcher, ranked: Ranked, field_words: FieldWords | None = None) -> Ranked:
     """``ranked`` with its top :data:`RERANK_DEPTH` hits re-scored by :func:`feedback_words`.
 
@@ -126,31 +170,30 @@ def rerank(searcher, ranked: Ranked, field_words: FieldWords | None = None) -> R
     their order. Give at least RERANK_DEPTH hits (or all there are) for results that do
     not depend on the page asked for.
 
-    A word's score in an article is the one its posting would give, but its frequency is
-    counted in the article's stored body (by ``field_words``): the 200 articles are spread over
-    the index, and reading their postings meant decoding a block of postings per article
-    and word, 0.4 s a search on 100,000 articles.
+    The 200 articles are spread over the index: a word's postings give its scores in them
+    at the cost of a block of postings per article that has it (0.4 s a search on 100,000
+    articles when every feedback word is common); counting the words in the stored bodies
+    (``field_words``) costs the same whatever the words. Whichever should be cheaper is used;
+    the scores are the same.
     """
     if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
         return ranked
-    field = searcher.schema[FEEDBACK_FIELD]
-    field_words = field_words or FieldWords(field)
+    field_words = field_words or FieldWords(searcher.schema[FEEDBACK_FIELD])
     words = feedback_words(searcher, ranked[:FEEDBACK_DOCS], field_words)
     if not words:
         return ranked
     head = ranked[:RERANK_DEPTH]
     bonus = dict.fromkeys((docnum for docnum, _ in head), 0.0)
     docnums = sorted(bonus)
-    bodies = [searcher.stored_fields(docnum)["record"].get("body") or "" for docnum in docnums]
-    counts = field_words.counts(bodies, {word for word, _ in words})
-    boost = field.format.field_boost
+    blocks = sum(min(searcher.doc_frequency(FEEDBACK_FIELD, word) / _POSTINGS_PER_BLOCK + 1, len(docnums))
+                 for word, _ in words)
+    body_words = len(docnums) * (searcher.avg_field_length(FEEDBACK_FIELD) or 0)
+    if blocks * BLOCK_US <= body_words * BODY_WORD_US + len(docnums) * BODY_US:
+        scores = {word: _scores_from_postings(searcher, word, docnums) for word, _ in words}
+    else:
+        scores = _scores_from_bodies(searcher, [word for word, _ in words], docnums, field_words)
     for word, weight in words:
-        # What searcher.postings(FEEDBACK_FIELD, word).score() gives: BM25 of the posting's
-        # weight (the frequency times the field's boost, kept as a 32-bit float) and length.
-        scorer = searcher.weighting.scorer(searcher, FEEDBACK_FIELD, word)
-        for docnum, found in zip(docnums, counts):
-            if word in found:
-                posting_weight = array("f", [found[word] * boost])[0]
-                bonus[docnum] += FEEDBACK_WEIGHT * weight * scorer._score(posting_weight, scorer.dfl(docnum))
+        for docnum, score in scores[word].items():
+            bonus[docnum] += FEEDBACK_WEIGHT * weight * score
     rescored = sorted(((docnum, score + bonus[docnum]) for docnum, score in head), key=lambda hit: -hit[1])
     return rescored + ranked[RERANK_DEPTH:]

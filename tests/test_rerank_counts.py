@@ -49,4 +49,9 @@ def test_rerank_scores_equal_those_from_postings(tmp_path):
                     postings.next()
             reranked = dict(ranking.rerank(s, found, index._feedback_words))
             assert reranked == dict(ranking.rerank(s, found))  # the analyzer's way
+            # Both ways of scoring the words in the top hits, whichever rerank() chose here.
+            docnums = sorted(d for d, _ in found)
+            from_bodies = ranking._scores_from_bodies(s, [w for w, _ in words], docnums, index._feedback_words)
+            for word, _ in words:
+                assert ranking._scores_from_postings(s, word, docnums) == from_bodies[word]
             assert reranked == {d: score + expected[d] for d, score in found}
