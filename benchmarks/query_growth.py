@@ -53,9 +53,23 @@ def naive_index(work: Path, n: int, source: Path) -> Path:
     return path
 
 
+class NoFeedbackRunner(harness.SearchkitRunner):
+    """searchkit without feedback re-ranking (``ranking.FEEDBACK_DOCS = 0`` while it searches): what feedback costs."""
+
+    def run(self, q):
+        from searchkit import ranking
+
+        kept, ranking.FEEDBACK_DOCS = ranking.FEEDBACK_DOCS, 0
+        try:
+            return super().run(q)
+        finally:
+            ranking.FEEDBACK_DOCS = kept
+
+
 def latencies(indexes: dict[str, Path], queries, rounds: int) -> dict[str, dict[str, dict]]:
     """Per system and category, p50/p95/p99 ms; one warm-up pass, then the systems alternate rounds."""
-    runners = {system: harness.RUNNERS[system](path) for system, path in indexes.items()}
+    runners = {system: (NoFeedbackRunner if system == "no feedback" else harness.RUNNERS[system])(path)
+               for system, path in indexes.items()}
     times: dict[str, dict[str, list[float]]] = {system: {} for system in runners}
     try:
         for runner in runners.values():
@@ -83,16 +97,25 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--queries", type=int, default=20, help="queries per category")
     parser.add_argument("--categories", default=",".join(harness.CATEGORIES), help="comma-separated query categories")
+    parser.add_argument("--harness", type=Path, metavar="WORK",
+                        help="instead: the corpus and indexes a `python -m searchkit.bench run --size 10k --work WORK` left")
+    parser.add_argument("--no-feedback", action="store_true", help="also time searchkit without feedback re-ranking")
     parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     reuse = {int(n): Path(d) for n, _, d in (r.partition("=") for r in args.reuse)}
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",")] if not args.harness else [args.sizes]
     categories = [c for c in harness.CATEGORIES if c in args.categories.split(",")]
     results = {}
     for n in sizes:
-        source = corpus(args.work, n)
-        indexes = {"searchkit": reuse.get(n) or analyses.build(args.work, n), "naive": naive_index(args.work, n, source)}
+        if args.harness:
+            source = args.harness / f"corpus-{args.sizes}-jsonl-7"
+            indexes = {system: args.harness / f"index-{args.sizes}-{system}" for system in ("searchkit", "naive")}
+        else:
+            source = corpus(args.work, n)
+            indexes = {"searchkit": reuse.get(n) or analyses.build(args.work, n), "naive": naive_index(args.work, n, source)}
+        if args.no_feedback:
+            indexes["no feedback"] = indexes["searchkit"]
         if args.build_only:
             continue
         queries = [q for q in harness.make_queries([source], args.queries) if q.category in categories]
@@ -101,11 +124,17 @@ def main() -> None:
         return
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}; ms p50 / p95 / p99; {args.rounds} rounds")
     for n, res in results.items():
-        print(f"\n{n} articles        searchkit                 naive   p95 ratio")
+        extra = "no feedback" in res
+        print(f"\n{n} articles        searchkit                 naive   p95 ratio"
+              + ("    no feedback    ratio" if extra else ""))
         for cat in categories:
             sk, nv = res["searchkit"][cat], res["naive"][cat]
-            print(f"  {cat:<11} {sk['p50']:7.1f} {sk['p95']:7.1f} {sk['p99']:7.1f}   {nv['p50']:7.1f} {nv['p95']:7.1f}"
-                  f" {nv['p99']:7.1f}   {sk['p95'] / nv['p95']:5.2f}")
+            line = (f"  {cat:<11} {sk['p50']:7.1f} {sk['p95']:7.1f} {sk['p99']:7.1f}   {nv['p50']:7.1f} {nv['p95']:7.1f}"
+                    f" {nv['p99']:7.1f}   {sk['p95'] / nv['p95']:5.2f}")
+            if extra:
+                nf = res["no feedback"][cat]
+                line += f"   {nf['p50']:6.1f} {nf['p95']:6.1f}   {nf['p95'] / nv['p95']:5.2f}"
+            print(line)
     if len(sizes) > 1:
         small, big = results[sizes[0]], results[sizes[-1]]
         print(f"\ngrowth of p95, {sizes[0]} -> {sizes[-1]} articles")
