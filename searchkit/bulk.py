@@ -7,9 +7,9 @@ on 100,000 articles. :func:`segment_scores` takes that same matcher tree and eva
 block by block instead: a term's postings are read a block at a time and scored with
 BM25F from the segment's field-length column, unions and intersections are dict
 operations, and an exact phrase checks the word positions of the articles that have all
-its words, rarest word first. The scores are the same floating-point numbers, computed by the same
-operations in the same order, so rankings are identical; a matcher of any other kind
-(phrases, ranges, ...) is run as Whoosh runs it.
+its words, rarest word first. The scores are the same floating-point numbers, computed
+by the same operations in the same order, so rankings are identical; a matcher of any
+other kind (sloppy phrases, inlined postings, ...) is run as Whoosh runs it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _read_all(col, count: int) -> list | None:
     each); its values are fixed-size big-endian numbers, one after another, and documents
     past the last one written have the default.
     """
-    if type(col) is not NumericColumn.Reader:
+    if type(col) is not NumericColumn.Reader or array(col._typecode).itemsize != col._fixedlen:
         return None
     stored = min(col._count, count)
     values = array(col._typecode, col._dbfile.get(col._basepos, stored * col._fixedlen))

@@ -108,7 +108,7 @@ class FieldWords:
         self.field = field
 
     def weights(self, text: str) -> dict[str, float]:
-        """Each word ``text`` is indexed under, with its weight (frequency times the field's boost), in order of first use."""
+        """Each word ``text`` is indexed under and its weight (frequency times the field's boost), in order of first use."""
         field = self.field
         return {field.from_bytes(word): weight for word, _, weight, _ in field.index(text)}
 
@@ -144,7 +144,8 @@ def _scores_from_postings(searcher, word: str, docnums: list[int]) -> dict[int, 
     return scores
 
 
-def _scores_from_bodies(searcher, words: list[str], docnums: list[int], field_words: FieldWords) -> dict[str, dict[int, float]]:
+def _scores_from_bodies(searcher, words: list[str], docnums: list[int],
+                        field_words: FieldWords) -> dict[str, dict[int, float]]:
     """What :func:`_scores_from_postings` gives, for each of ``words``, from the frequencies in the stored bodies."""
     field = searcher.schema[FEEDBACK_FIELD]
     bodies = [searcher.stored_fields(docnum)["record"].get("body") or "" for docnum in docnums]

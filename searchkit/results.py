@@ -222,7 +222,8 @@ class Highlighter:
         for stemmed, words, slop in wanted.phrases:
             if stemmed:  # stemmed fields drop stopwords, so their phrases are matched on the remaining words
                 at = [i for i, w in enumerate(folded) if stem_of[w]]
-                found.extend((at[a], at[b], key) for a, b, key in _phrase_spans([stem_of[folded[i]] for i in at], words, slop))
+                stems = [stem_of[folded[i]] for i in at]
+                found.extend((at[a], at[b], key) for a, b, key in _phrase_spans(stems, words, slop))
             else:
                 found.extend(_phrase_spans(folded, words, slop))
         if not found:
@@ -232,7 +233,8 @@ class Highlighter:
         for i in needed:
             wanted_words[i] = True
         where = dict(zip(needed, self._words.offsets(body, wanted_words)))
-        spans = sorted(((where[first][0], where[last][1], key) for first, last, key in found), key=lambda s: (s[0], -s[1]))
+        spans = sorted(((where[first][0], where[last][1], key) for first, last, key in found),
+                       key=lambda s: (s[0], -s[1]))
         merged: list[tuple[int, int, str]] = []
         for s in spans:  # a word inside a marked phrase is not marked again
             if not merged or s[0] >= merged[-1][1]:

@@ -60,7 +60,9 @@ def _whoosh_reference(searcher, q, allow) -> dict[int, float]:
     return scores
 
 
-queries = st.lists(st.sampled_from(WORDS + ['"storm tide"', '"council vote"', '"tide tide"', '"quay levy storm"', '"salt gull"~3', "harb*", "title:levy"]), min_size=1,
+PHRASES_AND_MORE = ['"storm tide"', '"council vote"', '"tide tide"', '"quay levy storm"', '"salt gull"~3', "harb*",
+                    "title:levy"]
+queries = st.lists(st.sampled_from(WORDS + PHRASES_AND_MORE), min_size=1,
                    max_size=3).map(" ".join)
 filters = st.fixed_dictionaries({}, optional={
     "people": st.sampled_from(["Marlow", "Quist", "Ines Marlow"]),
