@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 import weakref
 from array import array
+from itertools import accumulate
 
 from whoosh.columns import NumericColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -223,11 +224,7 @@ def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None, only=None
                 if m._atend:
                     return scores
                 continue
-        if m._ids is None:
-            m._read_ids()
-        if m._weights is None:
-            m._read_weights()
-        ids, weights = m._ids, m._weights
+        ids, weights = _block(m)
         if start:
             ids, weights = ids[start:], weights[start:]
         if values is not None:
@@ -244,6 +241,25 @@ def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None, only=None
         m._next_block()
         if m._atend:
             return scores
+
+
+def _block(m: W3LeafMatcher) -> tuple:
+    """The document numbers and weights of the matcher's current block, decoded as Whoosh does but
+    in C: running sums of the stored gaps, and 1.0 for each posting when no weight is stored."""
+    if m._ids is None:
+        if m._data is None:
+            m._read_data()
+        ids = m._data[0]
+        m._ids = ids if m._byteids else tuple(accumulate(ids))
+    if m._weights is None:
+        if m._data is None:
+            m._read_data()
+        weights = m._data[1]
+        if weights is None or isinstance(weights, float):
+            m._weights = array("f", [1.0 if weights is None else weights]) * m._blocklength
+        else:
+            m._weights = weights
+    return m._ids, m._weights
 
 
 def _array_union_scores(m: ArrayUnionMatcher, reader) -> Scores:
