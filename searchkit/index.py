@@ -134,8 +134,7 @@ class _RankedCollector(TopCollector):
         self._allowed = set(top_searcher.docs_for_query(self.allow)) if self.allow is not None else None
 
     def collect_matches(self):
-        if self.final_fn:  # a weighting that re-scores each match: Whoosh's way
-            return super().collect_matches()
+        # (ranking.weighting() has no final() step that would re-score each match.)
         scores = segment_scores(self.matcher, self.subsearcher.reader())
         offset, allowed = self.offset, self._allowed
         if allowed is not None:

@@ -15,11 +15,14 @@ plus two steps of the search path, chosen and measured as RELEVANCE.md records:
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections import Counter
 
 from whoosh import query as wq
 from whoosh.classify import Bo1Model, Expander
 from whoosh.scoring import BM25F
+
+from .bulk import segment_scores
 
 B, K1 = 0.75, 1.2  # the usual BM25 values (RELEVANCE.md: others did not do better on both collections)
 
@@ -120,7 +123,7 @@ class FieldWords:
 
 # Costs that decide how rerank() finds the feedback words' scores in the top hits, in
 # microseconds, measured on three corpora (BENCHMARKS.md): decoding a block of postings
-# (93-107), and counting words in stored bodies, per indexed word (0.6-1.5) and per body.
+# (77-107), and counting words in stored bodies, per indexed word (0.6-1.5) and per body.
 BLOCK_US, BODY_WORD_US, BODY_US = 100.0, 1.0, 30.0
 _POSTINGS_PER_BLOCK = 128  # Whoosh's default block size
 
@@ -128,10 +131,6 @@ _POSTINGS_PER_BLOCK = 128  # Whoosh's default block size
 def _scores_from_postings(searcher, word: str, docnums: list[int]) -> dict[int, float]:
     """The score ``searcher.postings(FEEDBACK_FIELD, word)`` gives each of ``docnums`` that has the word,
     segment by segment, decoding only the blocks of postings that hold one of them."""
-    from bisect import bisect_left
-
-    from .bulk import segment_scores
-
     scores: dict[int, float] = {}
     term = (FEEDBACK_FIELD, word)
     for sub, offset in searcher.leaf_searchers():
