@@ -31,7 +31,7 @@ from whoosh.matching import (
     WrappingMatcher,
 )
 from whoosh.query.spans import SpanNear2
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
 Scores = dict  # document number within the segment -> score
@@ -95,6 +95,8 @@ def segment_scores(matcher, reader, keep: dict | None = None, only=None) -> Scor
     kind = type(matcher)
     if kind is W3LeafMatcher and type(matcher.scorer) is BM25FScorer:
         return _leaf_scores(matcher, reader, keep.get(id(matcher)) if keep else None, only)
+    if kind is W3LeafMatcher and type(matcher.scorer) is WeightScorer and not keep:  # unscored fields: dates, ids
+        return _leaf_weights(matcher)
     if kind is NullMatcherClass:
         return {}
     if kind is UnionMatcher:  # a.score() + b.score() where both match
@@ -241,6 +243,28 @@ def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None, only=None
         m._next_block()
         if m._atend:
             return scores
+
+
+def _leaf_weights(m: W3LeafMatcher) -> Scores:
+    """A term's postings from the current one on, scored as ``WeightScorer.score`` does: by their weight."""
+    scores: Scores = {}
+    start = m._i
+    while m.is_active():
+        ids, weights = _block(m)
+        scores.update(zip(ids[start:], weights[start:]) if start else zip(ids, weights))
+        start = 0
+        m._next_block()
+    return scores
+
+
+def matching_docs(searcher, q) -> set[int]:
+    """The (global) numbers of the documents ``q`` matches, as ``searcher.docs_for_query`` gives them, in bulk."""
+    context = searcher.context(needs_current=True)  # every OR a tree of unions, see index._RankedCollector
+    docs: set[int] = set()
+    for sub, offset in searcher.leaf_searchers():
+        found = segment_scores(q.matcher(sub, context), sub.reader())
+        docs.update((d + offset for d in found) if offset else found)
+    return docs
 
 
 def _block(m: W3LeafMatcher) -> tuple:

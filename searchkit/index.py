@@ -28,7 +28,7 @@ from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
 
 from .article import Article
-from .bulk import column_values, segment_scores
+from .bulk import column_values, matching_docs, segment_scores
 from .errors import ArticleNotFoundError, IndexBusyError, QueryError
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
@@ -131,7 +131,7 @@ class _RankedCollector(TopCollector):
         # term weights: an article's rank depended on the size of the segment it was in.
         super().prepare(top_searcher, q, context.set(needs_current=True))
         self._missing = top_searcher.schema["date"].default
-        self._allowed = set(top_searcher.docs_for_query(self.allow)) if self.allow is not None else None
+        self._allowed = matching_docs(top_searcher, self.allow) if self.allow is not None else None
 
     def collect_matches(self):
         # (ranking.weighting() has no final() step that would re-score each match.)

@@ -15,7 +15,7 @@ from whoosh import query as wq
 from whoosh.util import make_binary_tree
 
 from searchkit import Index
-from searchkit.bulk import segment_scores
+from searchkit.bulk import matching_docs, segment_scores
 from searchkit.index import _RankedCollector
 
 WORDS = "harbour tide ferry quay levy storm council vote budget dredge pier gull beacon salt".split()
@@ -77,6 +77,9 @@ filters = st.fixed_dictionaries({}, optional={
 def test_bulk_scores_equal_whooshs_own(index, text, filters, any_terms, sort, limit):
     q, allow = index._queries(text, any_terms=any_terms, **filters)
     with index._searchers.lease() as s:
+        if allow is not None:  # the filter's articles, found in bulk: those Whoosh finds
+            assert matching_docs(s, allow) == set(s.docs_for_query(allow))
+        assert matching_docs(s, q) == set(s.docs_for_query(q))
         reference = _whoosh_reference(s, q, allow)
         collector = _RankedCollector(limit, sort, allow)
         s.search_with_collector(q, collector)
