@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .readers.detect import FORMATS
+from .formats import FORMATS
 
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,17 +23,18 @@ from datetime import date
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.collectors import TopCollector
 from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
 
 from .article import Article
+from .bulk import column_values, matching_docs, segment_scores
 from .errors import ArticleNotFoundError, IndexBusyError, QueryError
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
 from . import ranking
 from .ranking import weighting
-from .results import Highlighter, Hit, Results, word_lister, word_splitter
+from .results import BodyWords, Highlighter, Hit, Results, word_lister
 from .selection import Selection, select
 from .storage import create_index, has_index, open_index
 from .similar import find_similar
@@ -107,49 +109,117 @@ class _SearcherPool:
 
 
 class _RankedCollector(TopCollector):
-    """The top N hits in one of the :data:`searchkit.query.SORTS` orders, in a heap.
+    """The top N hits in one of the :data:`searchkit.query.SORTS` orders, and the exact total.
 
     Relevance ties go to the newer article; date orders break ties by score; undated
-    articles come last. Whoosh's skipping of postings blocks that cannot make the top N
-    is off: the exact total needs every match visited anyway, and counting them in a
-    second pass cost twice what the skipping saved (benchmarks/search_latency.py).
+    articles come last. ``allow`` (a query) keeps only the articles it matches. Each
+    segment's matches are scored at once (:func:`searchkit.bulk.segment_scores`); only
+    those that can still make the top N are looked at one by one.
     """
 
-    def __init__(self, limit: int, sort: str):
+    def __init__(self, limit: int, sort: str, allow=None):
         super().__init__(limit=limit, usequality=False)
         self.sort = sort
+        self.allow = allow
 
     def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        reader = top_searcher.reader()
-        self._missing = reader.schema["date"].default
-        self._dates = date_column(reader) if reader.has_column("date") else None
+        # Asking for the current match makes Whoosh build every OR as a tree of unions, as it does
+        # for segments over 5,000 articles. For smaller ones it built an ArrayUnionMatcher, which
+        # scores its first 2,048 matches one by one as soon as it is made (before bulk scoring
+        # can), adds a word's fields in another order (scores can differ in the last bit), and
+        # gives each match of a prefix or fuzzy word a constant score where large segments sum
+        # term weights: an article's rank depended on the size of the segment it was in.
+        super().prepare(top_searcher, q, context.set(needs_current=True))
+        self._missing = top_searcher.schema["date"].default
+        self._allowed = matching_docs(top_searcher, self.allow) if self.allow is not None else None
 
-    def _date_key(self, docnum: int) -> int:
-        value = self._dates[docnum] if self._dates is not None else self._missing
+    def collect_matches(self):
+        # (ranking.weighting() has no final() step that would re-score each match.)
+        scores = segment_scores(self.matcher, self.subsearcher.reader())
+        offset, allowed = self.offset, self._allowed
+        if allowed is not None:
+            scores = {d: s for d, s in scores.items() if d + offset in allowed}
+        self.total += len(scores)
+        if not scores:
+            return
+        limit, items = self.limit, self.items
+        days = column_values(self.subsearcher.reader(), "date")
+        if self.sort == "relevance":
+            # Only an article scoring at least the Nth best of this segment (and the page's worst) can make the page.
+            floor = heapq.nlargest(limit, scores.values())[-1] if len(scores) > limit else None
+            if len(items) >= limit and (floor is None or items[0][0] > floor):
+                floor = items[0][0]
+            for docnum, score in scores.items():
+                if floor is None or score >= floor:
+                    self._push((score, self._date_key(days[docnum]), -(offset + docnum)))
+        else:
+            date_key = self._date_key
+            keys = {d: date_key(days[d]) for d in scores}
+            floor = heapq.nlargest(limit, keys.values())[-1] if len(keys) > limit else None
+            for docnum, day in keys.items():
+                if floor is None or day >= floor:
+                    self._push((day, scores[docnum], -(offset + docnum)))
+
+    def _date_key(self, value: int) -> int:
         if self.sort == "oldest":
             return -value  # undated is the largest value, so the smallest key: last
         return -1 if value == self._missing else value
 
-    def _collect(self, global_docnum, score):
-        self.total += 1
+    def _push(self, key: tuple) -> None:
         items = self.items
-        full = len(items) >= self.limit
-        by_score = self.sort == "relevance"
-        if by_score and full and score < items[0][0]:
-            return 0  # the date is looked up only for hits that may make the page
-        day = self._date_key(global_docnum)
-        key = (score, day, -global_docnum) if by_score else (day, score, -global_docnum)
-        if not full:
+        if len(items) < self.limit:
             heapq.heappush(items, key)
         elif key > items[0]:
             heapq.heapreplace(items, key)
-        return 0 - score
 
     def ranked(self) -> list[tuple[int, float]]:
         """(docnum, score) of the hits, best first."""
         score_at = 0 if self.sort == "relevance" else 1
         return [(-key[2], key[score_at]) for key in sorted(self.items, reverse=True)]
+
+
+class _FastFieldWords(ranking.FieldWords):
+    """The words the feedback field's analyzer gives (a regex tokenizer, lowercasing and accent
+    folding, then stopwords and stemming), found with one regex call per text; each distinct
+    token is folded and stemmed once, and remembered. About 5 times faster than the analyzer."""
+
+    def __init__(self, field, words: BodyWords, stem):
+        super().__init__(field)
+        self._tokens, self._fold, self._stem = words.tokens, words.fold_token, stem
+        self._stems: dict[str, str] = {}  # token as written -> stem ("" for a stopword)
+
+    def _stem_of(self, token: str) -> str:
+        try:
+            return self._stems[token]
+        except KeyError:
+            pass
+        if len(self._stems) >= _STEM_CACHE_SIZE:
+            self._stems.clear()
+        stemmed = self._stems[token] = self._stem(self._fold(token))
+        return stemmed
+
+    def weights(self, text: str) -> dict[str, float]:
+        counts: dict[str, float] = {}
+        stem_of = self._stem_of
+        for token in self._tokens(text):
+            stemmed = stem_of(token)
+            if stemmed:
+                counts[stemmed] = counts.get(stemmed, 0.0) + 1.0  # Whoosh adds each token's boost, 1.0
+        boost = self.field.format.field_boost
+        return {word: n * boost for word, n in counts.items()}
+
+    def counts(self, texts: list[str], wanted: set[str]) -> list[dict[str, int]]:
+        per_text = [Counter(self._tokens(text)) for text in texts]
+        forms: dict[str, list[str]] = {}  # wanted stem -> the tokens that have it
+        for token in set().union(*per_text):
+            stemmed = self._stem_of(token)
+            if stemmed in wanted:
+                forms.setdefault(stemmed, []).append(token)
+        counts = []
+        for tokens in per_text:
+            found = {stemmed: sum(tokens[t] for t in ts) for stemmed, ts in forms.items()}
+            counts.append({stemmed: n for stemmed, n in found.items() if n})
+        return counts
 
 
 @dataclass
@@ -189,7 +259,9 @@ class Index:
         self._schema = ix.schema
         self._searchers = _SearcherPool(ix)
         self._stems: dict[str, str] = {}
-        self._words = word_splitter(self._schema["body_exact"].analyzer)
+        self._words = BodyWords(self._schema["body_exact"].analyzer)
+        feedback_field = self._schema[ranking.FEEDBACK_FIELD]
+        self._feedback_words = _FastFieldWords(feedback_field, self._words, self._stemmer(feedback_field.analyzer))
         self._writing = threading.Lock()  # Whoosh allows one writer: threads of this Index take turns
 
     @classmethod
@@ -338,7 +410,7 @@ class Index:
             if suggest and matched < SUGGEST_BELOW:
                 suggestion = self._suggestion(s, query, allow, any_terms, matched)
             if by_relevance and ranking.query_words(q):  # a date or phrase alone has no words to expand
-                found = ranking.rerank(s, found)
+                found = ranking.rerank(s, found, self._feedback_words)
             found = found[(page - 1) * limit: page * limit]
             highlighter = self._highlighter(q, s) if snippets and found else None
             hits = [
@@ -370,10 +442,9 @@ class Index:
 
     @staticmethod
     def _run(searcher, q, allow, sort: str, k: int) -> tuple[list[tuple[int, float]], int]:
-        ranked = _RankedCollector(k, sort)
-        collector = FilterCollector(ranked, allow=allow) if allow is not None else ranked
-        searcher.search_with_collector(q, collector)
-        return ranked.ranked(), collector.count()
+        ranked = _RankedCollector(k, sort, allow)
+        searcher.search_with_collector(q, ranked)
+        return ranked.ranked(), ranked.total
 
     def _highlighter(self, q, searcher) -> Highlighter:
         schema = self._schema

@@ -14,11 +14,15 @@ plus two steps of the search path, chosen and measured as RELEVANCE.md records:
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import Counter
 
 from whoosh import query as wq
 from whoosh.classify import Bo1Model, Expander
 from whoosh.scoring import BM25F
+
+from .bulk import segment_scores
 
 B, K1 = 0.75, 1.2  # the usual BM25 values (RELEVANCE.md: others did not do better on both collections)
 
@@ -70,7 +74,7 @@ def _lead(body: str) -> str:
     return body[: cut if cut > 0 else FEEDBACK_LEAD_CHARS]
 
 
-def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
+def feedback_words(searcher, top: Ranked, field_words: FieldWords | None = None) -> list[tuple[str, float]]:
     """(word, weight) of the words that stand out in the ``top`` hits, strongest first (weight 1).
 
     Standing out is Whoosh's Bo1 divergence: frequent in the titles and leads of the top
@@ -80,14 +84,14 @@ def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
     if len(top) < 2:
         return []
     reader = searcher.reader()
-    field = reader.schema[FEEDBACK_FIELD]
+    field_words = field_words or FieldWords(reader.schema[FEEDBACK_FIELD])
     best = top[0][1]
     counted = []  # (share, {word: weight}) of each top article
     for docnum, score in top:
         record = searcher.stored_fields(docnum)["record"]
         text = f"{record.get('title') or ''}\n{_lead(record.get('body') or '')}"
         share = (score / best) ** FEEDBACK_SCORE_POWER if best > 0 else 1.0
-        counted.append((share, {field.from_bytes(word): weight for word, _, weight, _ in field.index(text)}))
+        counted.append((share, field_words.weights(text)))
     # Only words that top articles share are candidates: what one article alone says is no
     # evidence about the subject, and looking every word up in the index is the slow part.
     shared = Counter(word for _, weights in counted for word in weights)
@@ -97,30 +101,99 @@ def feedback_words(searcher, top: Ranked) -> list[tuple[str, float]]:
     return expander.expanded_terms(FEEDBACK_WORDS, normalize=False)  # weights relative to the strongest
 
 
-def rerank(searcher, ranked: Ranked) -> Ranked:
+class FieldWords:
+    """The words of texts as a field indexes them, found by running the field's analyzer.
+
+    :class:`searchkit.Index` passes an equivalent that finds them faster.
+    """
+
+    def __init__(self, field):
+        self.field = field
+
+    def weights(self, text: str) -> dict[str, float]:
+        """Each word ``text`` is indexed under and its weight (frequency times the field's boost), in order of first use."""
+        field = self.field
+        return {field.from_bytes(word): weight for word, _, weight, _ in field.index(text)}
+
+    def counts(self, texts: list[str], wanted: set[str]) -> list[dict[str, int]]:
+        """How often each ``wanted`` word occurs in each of ``texts``."""
+        analyzer = self.field.analyzer
+        return [{w: n for w, n in Counter(t.text for t in analyzer(text)).items() if w in wanted} for text in texts]
+
+
+# Costs that decide how rerank() finds the feedback words' scores in the top hits, in
+# microseconds, measured on three corpora (BENCHMARKS.md): decoding a block of postings
+# (77-107), and counting words in stored bodies, per indexed word (0.6-1.5) and per body.
+BLOCK_US, BODY_WORD_US, BODY_US = 100.0, 1.0, 30.0
+_POSTINGS_PER_BLOCK = 128  # Whoosh's default block size
+
+
+def _scores_from_postings(searcher, word: str, docnums: list[int]) -> dict[int, float]:
+    """The score ``searcher.postings(FEEDBACK_FIELD, word)`` gives each of ``docnums`` that has the word,
+    segment by segment, decoding only the blocks of postings that hold one of them."""
+    scores: dict[int, float] = {}
+    term = (FEEDBACK_FIELD, word)
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        end = offset + reader.doc_count_all()
+        here = {d - offset for d in docnums[bisect_left(docnums, offset):bisect_left(docnums, end)]}
+        if here and term in reader:
+            found = segment_scores(sub.postings(FEEDBACK_FIELD, word), reader, only=here)
+            scores.update((d + offset, score) for d, score in found.items() if d in here)
+    return scores
+
+
+def _scores_from_bodies(searcher, words: list[str], docnums: list[int],
+                        field_words: FieldWords) -> dict[str, dict[int, float]]:
+    """What :func:`_scores_from_postings` gives, for each of ``words``, from the frequencies in the stored bodies."""
+    field = searcher.schema[FEEDBACK_FIELD]
+    bodies = [searcher.stored_fields(docnum)["record"].get("body") or "" for docnum in docnums]
+    counts = field_words.counts(bodies, set(words))
+    boost = field.format.field_boost
+    scores: dict[str, dict[int, float]] = {}
+    for word in words:
+        # BM25 of the posting's weight (the frequency times the field's boost, kept as a
+        # 32-bit float) and the document's length, as the word's postings would score it.
+        scorer = searcher.weighting.scorer(searcher, FEEDBACK_FIELD, word)
+        scores[word] = {
+            docnum: scorer._score(array("f", [found[word] * boost])[0], scorer.dfl(docnum))
+            for docnum, found in zip(docnums, counts) if word in found
+        }
+    return scores
+
+
+def rerank(searcher, ranked: Ranked, field_words: FieldWords | None = None) -> Ranked:
     """``ranked`` with its top :data:`RERANK_DEPTH` hits re-scored by :func:`feedback_words`.
 
     Each feedback word adds its BM25 score in the body, times its weight, to the articles
     that have it. Scores only grow, so the re-scored hits stay above the rest; ties keep
     their order. Give at least RERANK_DEPTH hits (or all there are) for results that do
     not depend on the page asked for.
+
+    The 200 articles are spread over the index: a word's postings give its scores in them
+    at the cost of a block of postings per article that has it (0.4 s a search on 100,000
+    articles when every feedback word is common); counting the words in the stored bodies
+    (``field_words``) costs the same whatever the words. Whichever should be cheaper is used;
+    the scores are the same.
     """
     if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
         return ranked
-    words = feedback_words(searcher, ranked[:FEEDBACK_DOCS])
+    field_words = field_words or FieldWords(searcher.schema[FEEDBACK_FIELD])
+    words = feedback_words(searcher, ranked[:FEEDBACK_DOCS], field_words)
     if not words:
         return ranked
     head = ranked[:RERANK_DEPTH]
     bonus = dict.fromkeys((docnum for docnum, _ in head), 0.0)
     docnums = sorted(bonus)
+    blocks = sum(min(searcher.doc_frequency(FEEDBACK_FIELD, word) / _POSTINGS_PER_BLOCK + 1, len(docnums))
+                 for word, _ in words)
+    body_words = len(docnums) * (searcher.avg_field_length(FEEDBACK_FIELD) or 0)
+    if blocks * BLOCK_US <= body_words * BODY_WORD_US + len(docnums) * BODY_US:
+        scores = {word: _scores_from_postings(searcher, word, docnums) for word, _ in words}
+    else:
+        scores = _scores_from_bodies(searcher, [word for word, _ in words], docnums, field_words)
     for word, weight in words:
-        postings = searcher.postings(FEEDBACK_FIELD, word)
-        for docnum in docnums:
-            if postings.is_active() and postings.id() < docnum:
-                postings.skip_to(docnum)
-            if not postings.is_active():
-                break
-            if postings.id() == docnum:
-                bonus[docnum] += FEEDBACK_WEIGHT * weight * postings.score()
+        for docnum, score in scores[word].items():
+            bonus[docnum] += FEEDBACK_WEIGHT * weight * score
     rescored = sorted(((docnum, score + bonus[docnum]) for docnum, score in head), key=lambda hit: -hit[1])
     return rescored + ranked[RERANK_DEPTH:]

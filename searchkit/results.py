@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from itertools import compress
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -113,9 +114,6 @@ class _Wanted:
 _STEMMED, _EXACT = {"body"}, {"body_exact", "people"}
 
 
-Words = Callable[[str], list[tuple[str, int, int]]]
-
-
 def _usual_steps(analyzer):
     """(regex, charmap) when ``analyzer`` is a regex tokenizer, then lowercasing and charset folding; else None."""
     tokenizer, *filters = getattr(analyzer, "items", [analyzer])
@@ -126,20 +124,6 @@ def _usual_steps(analyzer):
     ):
         return tokenizer.expression, filters[1].charmap
     return None
-
-
-def word_splitter(analyzer) -> Words:
-    """A function giving (folded word, start, end) for each word of a text, as ``analyzer`` does.
-
-    Snippets split every body they show, so for the usual analyzer (a regex tokenizer,
-    then lowercasing and charset folding) the same steps run directly, about twice as
-    fast as Whoosh's token stream; any other analyzer is run as it is.
-    """
-    steps = _usual_steps(analyzer)
-    if steps:
-        finditer, charmap = steps[0].finditer, steps[1]
-        return lambda text: [(m[0].lower().translate(charmap), m.start(), m.end()) for m in finditer(text)]
-    return lambda text: [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
 
 
 def word_lister(analyzer) -> Callable[[str], list[str]]:
@@ -162,15 +146,38 @@ def word_lister(analyzer) -> Callable[[str], list[str]]:
     return folded
 
 
+class BodyWords:
+    """The folded words of a text as ``analyzer`` gives them (see :func:`word_lister`), and, on
+    demand, where some of them are: snippets only need the offsets of the words they mark."""
+
+    def __init__(self, analyzer):
+        self.fold = word_lister(analyzer)
+        steps = _usual_steps(analyzer)
+        self._finditer = steps[0].finditer if steps else None
+        self._analyzer = analyzer
+        if steps:
+            charmap = steps[1]
+            self.tokens = steps[0].findall  # the words as written; fold_token folds one
+            self.fold_token = lambda token: token.lower().translate(charmap)
+        else:
+            self.tokens, self.fold_token = self.fold, lambda token: token
+
+    def offsets(self, text: str, wanted: list[bool]) -> Iterator[tuple[int, int]]:
+        """(start, end) of each word of ``text`` whose entry in ``wanted`` is true, in order."""
+        if self._finditer:
+            return (m.span() for m in compress(self._finditer(text), wanted))
+        return compress([(t.startchar, t.endchar) for t in self._analyzer(text, chars=True)], wanted)
+
+
 class Highlighter:
     """Finds what a query matched in article bodies and cuts the best passage. One per search.
 
     ``reader`` expands prefix, wildcard and fuzzy terms into the words they matched;
-    ``words`` splits a body into folded words with their offsets (see :func:`word_splitter`);
+    ``words`` finds the folded words of a body (see :class:`BodyWords`);
     ``stem`` gives a folded word's stem ("" for a stopword), as the stemmed body field has it.
     """
 
-    def __init__(self, q: wq.Query, reader, words: Words, stem: Callable[[str], str]):
+    def __init__(self, q: wq.Query, reader, words: BodyWords, stem: Callable[[str], str]):
         self._words = words
         self._stem = stem
         self._wanted = _Wanted()
@@ -206,19 +213,28 @@ class Highlighter:
         wanted = self._wanted
         if not (wanted.stems or wanted.words or wanted.phrases):
             return []
-        tokens = self._words(body)
+        folded = self._words.fold(body)
+        distinct = set(folded)  # each word is stemmed and looked up once, not at each occurrence
         need_stems = wanted.stems or any(stemmed for stemmed, _, _ in wanted.phrases)
-        stems = [self._stem(text) for text, _, _ in tokens] if need_stems else []
-        spans = [
-            (start, end, text)
-            for i, (text, start, end) in enumerate(tokens)
-            if text in wanted.words or (wanted.stems and stems[i] in wanted.stems)
-        ]
+        stem_of = {w: self._stem(w) for w in distinct} if need_stems else {}
+        marked = {w for w in distinct if w in wanted.words or (wanted.stems and stem_of[w] in wanted.stems)}
+        found = [(i, i, w) for i, w in enumerate(folded) if w in marked]  # (first word, last word, key)
         for stemmed, words, slop in wanted.phrases:
-            # Stemmed fields drop stopwords, so their phrases are matched on the remaining words.
-            seq = [(stems[i], tokens[i][1], tokens[i][2]) for i in range(len(tokens)) if stems[i]] if stemmed else tokens
-            spans.extend(_phrase_spans(seq, words, slop))
-        spans.sort(key=lambda s: (s[0], -s[1]))
+            if stemmed:  # stemmed fields drop stopwords, so their phrases are matched on the remaining words
+                at = [i for i, w in enumerate(folded) if stem_of[w]]
+                stems = [stem_of[folded[i]] for i in at]
+                found.extend((at[a], at[b], key) for a, b, key in _phrase_spans(stems, words, slop))
+            else:
+                found.extend(_phrase_spans(folded, words, slop))
+        if not found:
+            return []
+        needed = sorted({i for first, last, _ in found for i in (first, last)})
+        wanted_words = [False] * len(folded)
+        for i in needed:
+            wanted_words[i] = True
+        where = dict(zip(needed, self._words.offsets(body, wanted_words)))
+        spans = sorted(((where[first][0], where[last][1], key) for first, last, key in found),
+                       key=lambda s: (s[0], -s[1]))
         merged: list[tuple[int, int, str]] = []
         for s in spans:  # a word inside a marked phrase is not marked again
             if not merged or s[0] >= merged[-1][1]:
@@ -254,19 +270,17 @@ class Highlighter:
         return "".join(out), offsets
 
 
-def _phrase_spans(seq, words: tuple[str, ...], slop: int) -> Iterator[tuple[int, int, str]]:
-    """Where ``words`` occur in ``seq`` of (word, start, end), in order, each within ``slop`` of the last."""
-    key = " ".join(words)
-    for i, (text, start, _) in enumerate(seq):
-        if text != words[0]:
-            continue
+def _phrase_spans(seq: list[str], words: tuple[str, ...], slop: int) -> Iterator[tuple[int, int, str]]:
+    """(first, last) positions in ``seq`` where ``words`` occur in order, each within ``slop`` of the last."""
+    key, first, n = " ".join(words), words[0], len(seq)
+    for i in [i for i, w in enumerate(seq) if w == first]:
         at = i
         for word in words[1:]:
-            at = next((j for j in range(at + 1, min(at + slop, len(seq) - 1) + 1) if seq[j][0] == word), None)
+            at = next((j for j in range(at + 1, min(at + slop, n - 1) + 1) if seq[j] == word), None)
             if at is None:
                 break
         else:
-            yield start, seq[at][2], key
+            yield i, at, key
 
 
 def _best_window(spans: list[tuple[int, int, str]], reach: int) -> int:

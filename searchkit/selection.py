@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
+from .bulk import matching_docs
+
 
 @dataclass
 class Selection:
@@ -64,4 +66,4 @@ def select(searcher, q: wq.Query | None, allow: wq.Query | None) -> Selection:
     if not parts:
         return Selection(searcher, None)
     combined = parts[0] if len(parts) == 1 else wq.And(parts)
-    return Selection(searcher, sorted(searcher.docs_for_query(combined)))
+    return Selection(searcher, sorted(matching_docs(searcher, combined)))

@@ -116,6 +116,7 @@ def open_index(path: str | Path, *, trust: bool = False):
     """The Whoosh index in ``path``, after the checks above; OSError (permissions) is left to the caller."""
     from whoosh import index as whoosh_index
 
+    from .mapped import MappedStorage
     from .schema import make_schema
 
     path = Path(path)
@@ -132,7 +133,7 @@ def open_index(path: str | Path, *, trust: bool = False):
             f"the index in {path}/ has format {recorded}, this searchkit reads format {FORMAT}: {_rebuild_hint(path)}"
         )
     try:
-        ix = whoosh_index.open_dir(str(path))
+        ix = whoosh_index.FileIndex(MappedStorage(str(path)))
         names = set(ix.schema.names())
     except OSError:
         raise
@@ -150,13 +151,12 @@ def open_index(path: str | Path, *, trust: bool = False):
 
 def create_index(path: str | Path):
     """A new, empty Whoosh index in ``path`` (made if needed; an index already there is replaced)."""
-    from whoosh import index as whoosh_index
-
+    from .mapped import MappedStorage
     from .schema import make_schema
 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(path), make_schema())
+    ix = MappedStorage(str(path)).create_index(make_schema())
     write_format(path)
     return ix
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.results import word_splitter
+from searchkit.results import BodyWords
 
 from newsroom import news  # noqa: F401 (fixture)
 
@@ -87,11 +87,16 @@ def test_no_snippets_when_not_wanted(news):
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aZé Łß’'.-İı\u0301 ,x9\n"), max_size=40) | st.text(max_size=40))
-def test_fast_word_splitter_agrees_with_the_analyzer(text):
+def test_fast_word_finder_agrees_with_the_analyzer(text):
     from whoosh.analysis import StemmingAnalyzer
 
     from searchkit.schema import exact_analyzer
 
     for analyzer in (exact_analyzer(), StemmingAnalyzer()):  # the fast path, and the fallback
         expected = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
-        assert word_splitter(analyzer)(text) == expected
+        words = BodyWords(analyzer)
+        folded = words.fold(text)
+        assert len(folded) == len(expected)
+        assert [(w, *span) for w, span in zip(folded, words.offsets(text, [True] * len(folded)))] == expected
+        every_other = [i % 2 == 0 for i in range(len(folded))]
+        assert list(words.offsets(text, every_other)) == [(s, e) for _, s, e in expected[::2]]

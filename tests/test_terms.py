@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from searchkit import QueryError
 from searchkit import terms as terms_module
-from searchkit.results import word_lister, word_splitter
+from searchkit.results import BodyWords, word_lister
 from searchkit.schema import make_schema
 from searchkit.terms import STOPWORDS, log_likelihood
 
@@ -48,7 +48,7 @@ def test_words_are_listed_as_the_index_splits_them(text):
     analyzer = make_schema()["body_exact"].analyzer
     expected = [t.text for t in analyzer(text)]
     assert word_lister(analyzer)(text) == expected
-    assert [w for w, _, _ in word_splitter(analyzer)(text)] == expected
+    assert BodyWords(analyzer).fold(text) == expected
 
 
 def words_of(text: str) -> list[str]:

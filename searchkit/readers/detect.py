@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 
-FORMATS = ("text", "json", "jsonl", "csv", "tsv", "reuters", "html")
+from ..formats import FORMATS  # noqa: F401 (the readers' names for them)
+
 EXTENSIONS = {
     ".txt": "text", ".text": "text", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".sgm": "reuters", ".sgml": "reuters",
