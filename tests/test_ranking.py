@@ -110,7 +110,8 @@ def test_pages_continue_each_other_after_feedback(index):
 
 
 def test_a_date_or_filter_alone_keeps_newest_first(index_dir):
-    dated = [{"id": f"d{i}", "title": f"Dock strike day {i}", "body": f"The dock strike went on, day {i}.",
+    # The older articles say "dock strike" more often: feedback, if it ran, would put them first.
+    dated = [{"id": f"d{i}", "title": f"Dock strike day {i}", "body": "The dock strike went on. " * (8 - i),
               "date": f"2020-08-{i:02d}"} for i in range(1, 8)]
     with Index.create(index_dir) as ix:
         ix.add(dated)
