@@ -156,57 +156,27 @@ def _dt(d: date) -> datetime:
 
 
 class SearchkitRunner:
-    """Searches with searchkit's :meth:`Index.search` (snippets included).
-
-    Filters and date order go through ``Index.search``'s own ``people``, ``since``,
-    ``until`` and ``sort`` options where it has them; otherwise through Whoosh's
-    ``filter`` and ``sortedby`` around searchkit's parser and snippets.
-    """
+    """Searches with searchkit's :meth:`Index.search` (snippets included); filters and date
+    order through its own ``people``, ``since``, ``until`` and ``sort`` options."""
 
     def __init__(self, index_dir: Path):
-        import inspect
-
         from ..index import Index
 
         self.index = Index.open(index_dir)
-        self.has_filters = {"since", "until", "sort", "people"} <= set(inspect.signature(Index.search).parameters)
 
     def text(self, q: Query) -> str:
         return f'"{" ".join(q.words)}"' if q.category == "phrase" else " ".join(q.words)
 
     def run(self, q: Query) -> int:
-        if self.has_filters:
-            options: dict = {"people": [q.person]} if q.person else {}
-            if q.category == "daterange":
-                options.update(since=q.start, until=q.end)
-            if q.category == "datesorted":
-                options["sort"] = "newest"
-            return len(self.index.search(self.text(q), limit=10, **options).hits)
+        options: dict = {"people": [q.person]} if q.person else {}
         if q.category == "daterange":
-            from whoosh.query import DateRange
-
-            return _search_with(self.index, self.text(q), filter=DateRange("date", _dt(q.start), _dt(q.end)))
+            options.update(since=q.start, until=q.end)
         if q.category == "datesorted":
-            return _search_with(self.index, self.text(q), sortedby="date", reverse=True)
-        text = self.text(q) + (f" people:({q.person})" if q.person else "")
-        return len(self.index.search(text, limit=10).hits)
+            options["sort"] = "newest"
+        return len(self.index.search(self.text(q), limit=10, **options).hits)
 
     def close(self):
         self.index.close()
-
-
-def _search_with(index, text: str, **options) -> int:
-    """What :meth:`Index.search` does, plus Whoosh ``filter``/``sortedby`` options it does not offer yet."""
-    from ..query import parse_query
-    from ..ranking import weighting
-    from ..results import make_snippet
-
-    q = parse_query(text, index._ix.schema)
-    with index._ix.searcher(weighting=weighting()) as s:
-        hits = s.search(q, limit=10, **options)
-        for hit in hits:
-            make_snippet(hit["record"]["body"], q)
-        return len(hits)
 
 
 class NaiveRunner:
