@@ -73,6 +73,40 @@ def column_values(reader, fieldname: str) -> list:
     return _cached(reader, fieldname, load)
 
 
+def column_reader(reader, fieldname: str):
+    """The column reader of ``fieldname`` in one segment (opened once, kept with the reader), or None if it has none."""
+    def load():
+        if fieldname not in reader.schema or not reader.has_column(fieldname):
+            return None
+        return reader.column_reader(fieldname, translate=False)
+
+    return _cached(reader, "reader:" + fieldname, load)
+
+
+def bm25_norms(scorer: BM25FScorer) -> list[float]:
+    """The length part of ``scorer``'s BM25 for each of the 256 length bytes: the score of a
+    frequency ``tf`` in a document whose length byte is ``b`` is ``idf * ((tf * (K1 + 1)) / (tf + norms[b]))``."""
+    K1, B, avgfl = scorer.K1, scorer.B, scorer.avgfl
+    return [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
+
+
+def length_bytes(searcher, fieldname: str, docnums: list[int]) -> list[int] | None:
+    """The length byte of ``fieldname`` in each of ``docnums`` (sorted, global), or None if a segment keeps none."""
+    found: list[int] = []
+    leaves = searcher.leaf_searchers()
+    i = 0
+    for k, (sub, offset) in enumerate(leaves):
+        end = leaves[k + 1][1] if k + 1 < len(leaves) else float("inf")
+        if i < len(docnums) and docnums[i] < end:
+            lengths = _field_lengths(sub.reader(), fieldname)
+            if lengths is None:
+                return None
+            while i < len(docnums) and docnums[i] < end:
+                found.append(lengths[docnums[i] - offset])
+                i += 1
+    return found
+
+
 def _field_lengths(reader, fieldname: str) -> list | None:
     """The length byte of ``fieldname`` in every document of one segment, or None if Whoosh keeps none."""
     def load():
@@ -210,10 +244,7 @@ def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None, only=None
     if lengths is None:
         return _one_by_one(m, values)
     scorer = m.scorer
-    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    # bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), the length part per byte
-    norms = [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
-    k1_1 = K1 + 1
+    idf, k1_1, norms = scorer.idf, scorer.K1 + 1, bm25_norms(scorer)
     wanted = sorted(only) if only is not None else None
     j = 0  # the first wanted document after the blocks already passed
     start = m._i

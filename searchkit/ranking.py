@@ -20,9 +20,10 @@ from collections import Counter
 
 from whoosh import query as wq
 from whoosh.classify import Bo1Model, Expander
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, BM25FScorer
 
-from .bulk import segment_scores
+from .analysis import counts_finder
+from .bulk import bm25_norms, column_reader, length_bytes, segment_scores
 
 B, K1 = 0.75, 1.2  # the usual BM25 values (RELEVANCE.md: others did not do better on both collections)
 
@@ -33,6 +34,7 @@ FEEDBACK_DOCS = 10  # top hits that feedback words are taken from (0: no feedbac
 FEEDBACK_WORDS = 20  # feedback words added to the scores
 FEEDBACK_WEIGHT = 1.0  # weight of the strongest feedback word, relative to a query word
 FEEDBACK_FIELD = "body"  # the stemmed field feedback words are counted in and scored on
+COUNTS_FIELD = "body_counts"  # the column of each article's counts of the feedback field's words
 # Feedback words are counted in each top article's title and lead: news puts what a story
 # is about first, and reading a fixed amount keeps the cost the same for long articles.
 FEEDBACK_LEAD_CHARS = 1500
@@ -143,23 +145,68 @@ def _scores_from_postings(searcher, word: str, docnums: list[int]) -> dict[int, 
     return scores
 
 
-def _scores_from_bodies(searcher, words: list[str], docnums: list[int],
-                        field_words: FieldWords) -> dict[str, dict[int, float]]:
-    """What :func:`_scores_from_postings` gives, for each of ``words``, from the frequencies in the stored bodies."""
-    field = searcher.schema[FEEDBACK_FIELD]
+def _counts_from_column(searcher, words: list[str], docnums: list[int]) -> list[dict[str, int]] | None:
+    """How often each of ``words`` occurs in the body of each of ``docnums`` (sorted), read from the
+    :data:`COUNTS_FIELD` column; None when a segment of the index has no such column (format 1)."""
+    columns = []
+    for sub, offset in searcher.leaf_searchers():
+        column = column_reader(sub.reader(), COUNTS_FIELD)
+        if column is None:
+            return None
+        columns.append((offset, column))
+    find = counts_finder(words)
+    counts = []
+    leaf = 0
+    for docnum in docnums:
+        while leaf + 1 < len(columns) and columns[leaf + 1][0] <= docnum:
+            leaf += 1
+        offset, column = columns[leaf]
+        counts.append({word.decode("utf-8"): int(n) for word, n in find(column[docnum - offset])})
+    return counts
+
+
+def _counts_from_bodies(searcher, words: list[str], docnums: list[int],
+                        field_words: FieldWords) -> list[dict[str, int]]:
+    """What :func:`_counts_from_column` gives, from the stored bodies."""
     bodies = [searcher.stored_fields(docnum)["record"].get("body") or "" for docnum in docnums]
-    counts = field_words.counts(bodies, set(words))
-    boost = field.format.field_boost
+    return field_words.counts(bodies, set(words))
+
+
+def _scores_from_counts(searcher, words: list[str], docnums: list[int],
+                        counts: list[dict[str, int]]) -> dict[str, dict[int, float]]:
+    """What :func:`_scores_from_postings` gives, for each of ``words``, from its count in each of ``docnums`` (sorted)."""
+    boost = searcher.schema[FEEDBACK_FIELD].format.field_boost
+    lengths = length_bytes(searcher, FEEDBACK_FIELD, docnums)
     scores: dict[str, dict[int, float]] = {}
+    norms_of: dict[tuple, list[float]] = {}  # the same for every word of the field
     for word in words:
-        # BM25 of the posting's weight (the frequency times the field's boost, kept as a
-        # 32-bit float) and the document's length, as the word's postings would score it.
         scorer = searcher.weighting.scorer(searcher, FEEDBACK_FIELD, word)
-        scores[word] = {
-            docnum: scorer._score(array("f", [found[word] * boost])[0], scorer.dfl(docnum))
-            for docnum, found in zip(docnums, counts) if word in found
-        }
+        have = [(docnum, found[word], i) for i, (docnum, found) in enumerate(zip(docnums, counts)) if word in found]
+        # A posting's weight is the frequency times the field's boost, kept as a 32-bit float.
+        tfs = array("f", [n * boost for _, n, _ in have]).tolist()
+        if lengths is None or type(scorer) is not BM25FScorer:
+            scores[word] = {docnum: scorer._score(tf, scorer.dfl(docnum)) for (docnum, _, _), tf in zip(have, tfs)}
+            continue
+        # BM25 as the postings are scored in bulk (searchkit.bulk): the same operations, so the same numbers.
+        key = (scorer.K1, scorer.B, scorer.avgfl)
+        norms = norms_of[key] if key in norms_of else norms_of.setdefault(key, bm25_norms(scorer))
+        idf, k1_1 = scorer.idf, scorer.K1 + 1
+        scores[word] = {docnum: idf * ((tf * k1_1) / (tf + norms[lengths[i]])) for (docnum, _, i), tf in zip(have, tfs)}
     return scores
+
+
+def _feedback_scores(searcher, words: list[str], docnums: list[int],
+                     field_words: FieldWords) -> dict[str, dict[int, float]]:
+    """Each of ``words``' scores in those of ``docnums`` (sorted) that have it, the cheapest way the index allows."""
+    counts = _counts_from_column(searcher, words, docnums)
+    if counts is None:
+        blocks = sum(min(searcher.doc_frequency(FEEDBACK_FIELD, word) / _POSTINGS_PER_BLOCK + 1, len(docnums))
+                     for word in words)
+        body_words = len(docnums) * (searcher.avg_field_length(FEEDBACK_FIELD) or 0)
+        if blocks * BLOCK_US <= body_words * BODY_WORD_US + len(docnums) * BODY_US:
+            return {word: _scores_from_postings(searcher, word, docnums) for word in words}
+        counts = _counts_from_bodies(searcher, words, docnums, field_words)
+    return _scores_from_counts(searcher, words, docnums, counts)
 
 
 def rerank(searcher, ranked: Ranked, field_words: FieldWords | None = None) -> Ranked:
@@ -170,11 +217,11 @@ def rerank(searcher, ranked: Ranked, field_words: FieldWords | None = None) -> R
     their order. Give at least RERANK_DEPTH hits (or all there are) for results that do
     not depend on the page asked for.
 
-    The 200 articles are spread over the index: a word's postings give its scores in them
-    at the cost of a block of postings per article that has it (0.4 s a search on 100,000
-    articles when every feedback word is common); counting the words in the stored bodies
-    (``field_words``) costs the same whatever the words. Whichever should be cheaper is used;
-    the scores are the same.
+    The words' counts in the 200 articles come from the :data:`COUNTS_FIELD` column, one
+    value per article. An index without it (format 1) has them from the words' postings, at
+    the cost of a block of postings per article that has a word (0.4 s a search on 100,000
+    articles when every feedback word is common), or from the stored bodies (``field_words``),
+    which costs the same whatever the words: whichever should be cheaper. The scores are the same.
     """
     if FEEDBACK_DOCS < 2 or FEEDBACK_WORDS < 1:
         return ranked
@@ -185,13 +232,7 @@ def rerank(searcher, ranked: Ranked, field_words: FieldWords | None = None) -> R
     head = ranked[:RERANK_DEPTH]
     bonus = dict.fromkeys((docnum for docnum, _ in head), 0.0)
     docnums = sorted(bonus)
-    blocks = sum(min(searcher.doc_frequency(FEEDBACK_FIELD, word) / _POSTINGS_PER_BLOCK + 1, len(docnums))
-                 for word, _ in words)
-    body_words = len(docnums) * (searcher.avg_field_length(FEEDBACK_FIELD) or 0)
-    if blocks * BLOCK_US <= body_words * BODY_WORD_US + len(docnums) * BODY_US:
-        scores = {word: _scores_from_postings(searcher, word, docnums) for word, _ in words}
-    else:
-        scores = _scores_from_bodies(searcher, [word for word, _ in words], docnums, field_words)
+    scores = _feedback_scores(searcher, [word for word, _ in words], docnums, field_words)
     for word, weight in words:
         for docnum, score in scores[word].items():
             bonus[docnum] += FEEDBACK_WEIGHT * weight * score

@@ -12,7 +12,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
-from .analysis import one_pass_fields
+from .analysis import WordCounts, one_pass_fields
 
 # Any apostrophe or quote, straight or curly, ends a token ("Russia’s" and "Russia's" both
 # give "russia" "s"), so the style of quotes never matters and "Lukashenko’s" finds "Lukashenko".
@@ -50,7 +50,12 @@ EXACT_TWIN = {"title": "title_exact", "body": "body_exact"}  # where quoted phra
 
 
 def make_schema() -> fields.Schema:
-    """The schema of a searchkit index. The whole article is kept in ``record`` for display."""
+    """The schema of a searchkit index. The whole article is kept in ``record`` for display.
+
+    ``body_counts`` is a column of each article's counts of its ``body`` words, for feedback
+    re-ranking (:mod:`searchkit.ranking`); indexes made before it (format 1) re-rank without it.
+    """
+    body_analyzer = ranked_analyzer()
     return one_pass_fields(fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.ID(),  # lets re-indexing skip unchanged articles without reading them
@@ -59,7 +64,8 @@ def make_schema() -> fields.Schema:
         title_exact=fields.TEXT(analyzer=exact_analyzer()),
         people=fields.TEXT(analyzer=exact_analyzer(), field_boost=PEOPLE_BOOST),
         person=fields.KEYWORD(commas=True, lowercase=False, scorable=False),  # exact names, for counting
-        body=fields.TEXT(analyzer=ranked_analyzer()),
+        body=fields.TEXT(analyzer=body_analyzer),
+        body_counts=WordCounts(body_analyzer),
         body_exact=fields.TEXT(analyzer=exact_analyzer()),
         source=fields.TEXT(analyzer=exact_analyzer()),
         date=fields.DATETIME(sortable=True),

@@ -22,7 +22,10 @@ from pathlib import Path
 
 from .errors import IncompatibleIndexError, IndexNotFoundError, UntrustedIndexError
 
-FORMAT = 1  # bumped when an index written by this version cannot be read by the one before
+FORMAT = 2  # bumped when an index written by this version cannot be read by the one before
+# Formats this version reads. Format 1 has no word-count column (``body_counts``): it is
+# searched and written as it is, and re-ranks from its postings, which is slower.
+READS = (1, 2)
 FORMAT_FILE = "searchkit-format.json"
 
 
@@ -128,9 +131,10 @@ def open_index(path: str | Path, *, trust: bool = False):
             "code when loaded; fix its permissions (chmod go-w) or, if you trust it, pass --trust (trust=True)"
         )
     recorded = _recorded_format(path)
-    if recorded is not None and recorded != FORMAT:
+    if recorded is not None and recorded not in READS:
         raise IncompatibleIndexError(
-            f"the index in {path}/ has format {recorded}, this searchkit reads format {FORMAT}: {_rebuild_hint(path)}"
+            f"the index in {path}/ has format {recorded}, this searchkit reads formats "
+            f"{', '.join(map(str, READS))}: {_rebuild_hint(path)}"
         )
     try:
         ix = whoosh_index.FileIndex(MappedStorage(str(path)))
@@ -143,7 +147,10 @@ def open_index(path: str | Path, *, trust: bool = False):
         raise IncompatibleIndexError(
             f"cannot open the index in {path}/ ({type(e).__name__}: {e}): {_rebuild_hint(path)}"
         ) from None
-    if recorded is None and names != set(make_schema().names()):  # older than the format file, and different
+    current = set(make_schema().names())
+    # No format file: an index older than format 1 (with format 1's fields, or it is incompatible), or
+    # one being created right now (the format file is written just after the table of contents).
+    if recorded is None and names not in (current, current - {"body_counts"}):
         ix.close()
         raise IncompatibleIndexError(f"the index in {path}/ was built by an older searchkit: {_rebuild_hint(path)}")
     return ix

@@ -62,7 +62,7 @@ class AddReport:
         return self.added + self.updated
 
 
-def _document(article: Article, fingerprint: str) -> dict:
+def _document(article: Article, fingerprint: str, schema) -> dict:
     doc = {
         "id": article.id,
         "fingerprint": fingerprint,
@@ -75,6 +75,8 @@ def _document(article: Article, fingerprint: str) -> dict:
         "body_exact": article.body,
         "source": article.source,
     }
+    if "body_counts" in schema:  # not in indexes of format 1
+        doc["body_counts"] = article.body
     if article.date:
         doc["date"] = datetime(article.date.year, article.date.month, article.date.day)
     return doc
@@ -162,7 +164,7 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
                 report.updated += 1
             else:
                 report.added += 1
-            writer.add_document(**_document(article, fp))
+            writer.add_document(**_document(article, fp, writer.schema))
             batch[article.id] = fp
             if len(batch) >= batch_size:
                 writer.commit()
@@ -499,7 +501,7 @@ def _add_chunk(records: list, target: int) -> _Chunk:
         if _indexed(reader, "fingerprint", fp):
             out.docs.append((article.id, fp, article.content_key(), article.origin, False))
             continue
-        writer.add_document(**_document(article, fp))
+        writer.add_document(**_document(article, fp, writer.schema))
         out.docs.append((article.id, fp, article.content_key(), article.origin, True))
     if writer.doc_count() >= target:
         out.finished = _finish_segment()

@@ -1,4 +1,5 @@
-"""Feedback re-ranking counts words in the stored bodies of the top hits (searchkit.ranking.rerank):
+"""Feedback re-ranking reads the counts of its words in the top hits from the word-count column
+(or, in an index without one, counts them in the stored bodies or reads their postings):
 those counts must be the frequencies the index holds, or re-ranked scores would change."""
 
 from __future__ import annotations
@@ -49,9 +50,58 @@ def test_rerank_scores_equal_those_from_postings(tmp_path):
                     postings.next()
             reranked = dict(ranking.rerank(s, found, index._feedback_words))
             assert reranked == dict(ranking.rerank(s, found))  # the analyzer's way
-            # Both ways of scoring the words in the top hits, whichever rerank() chose here.
+            # Every way of scoring the words in the top hits, whichever rerank() chose here.
             docnums = sorted(d for d, _ in found)
-            from_bodies = ranking._scores_from_bodies(s, [w for w, _ in words], docnums, index._feedback_words)
-            for word, _ in words:
-                assert ranking._scores_from_postings(s, word, docnums) == from_bodies[word]
+            wanted = [w for w, _ in words]
+            column = ranking._counts_from_column(s, wanted, docnums)
+            assert column == ranking._counts_from_bodies(s, wanted, docnums, index._feedback_words)
+            from_column = ranking._scores_from_counts(s, wanted, docnums, column)
+            for word in wanted:
+                assert ranking._scores_from_postings(s, word, docnums) == from_column[word]
             assert reranked == {d: score + expected[d] for d, score in found}
+
+
+@settings(max_examples=60, deadline=None)
+@given(bodies=st.lists(TEXTS, min_size=1, max_size=5))
+def test_word_count_column_holds_what_the_postings_hold(tmp_path_factory, bodies):
+    """Each article's value in the column has each body word's frequency in its postings, whatever the text."""
+    articles = [{"id": f"a{i}", "title": "t", "body": body + " harbour"} for i, body in enumerate(bodies)]
+    with Index.create(tmp_path_factory.mktemp("column") / "idx") as index:
+        index.add(articles)
+        with index._searchers.lease() as s:
+            reader = s.reader()
+            postings = {}  # docnum -> {word: frequency}
+            for word in reader.lexicon(ranking.FEEDBACK_FIELD):
+                word = word.decode("utf-8")
+                m = s.postings(ranking.FEEDBACK_FIELD, word)
+                while m.is_active():
+                    postings.setdefault(m.id(), {})[word] = int(m.weight())
+                    m.next()
+            docnums = sorted(reader.all_doc_ids())
+            every = sorted({w for found in postings.values() for w in found})
+            assert ranking._counts_from_column(s, every, docnums) == [postings.get(d, {}) for d in docnums]
+
+
+def test_an_index_without_the_column_reranks_the_same(tmp_path):
+    """An index of format 1 (no word-count column) re-ranks from postings or bodies: the same order and scores."""
+    from whoosh import fields, index as whoosh_index
+
+    from searchkit.schema import make_schema
+    from searchkit.storage import FORMAT_FILE
+
+    articles = [{"id": f"a{i}", "title": f"Harbour report {i}",
+                 "body": f"The harbour board met {i % 5} times. " + "Dredging costs more. " * (i % 3)
+                 + "Ferry crews voted. " * (i % 2)} for i in range(40)]
+    old = tmp_path / "old"
+    old.mkdir()
+    schema = fields.Schema(**{name: field for name, field in make_schema().items() if name != "body_counts"})
+    whoosh_index.create_in(str(old), schema).close()
+    (old / FORMAT_FILE).write_text('{"format": 1}\n')
+    with Index.open(old) as before, Index.create(tmp_path / "new") as now:
+        before.add(articles)
+        now.add(articles)
+        with before._searchers.lease() as s:
+            assert ranking._counts_from_column(s, ["harbour"], [0]) is None
+        for query in ("harbour", "dredging ferry", "board"):
+            a, b = before.search(query), now.search(query)
+            assert [(h.id, h.score) for h in a.hits] == [(h.id, h.score) for h in b.hits]

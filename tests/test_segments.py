@@ -30,7 +30,7 @@ def _build(folder: Path, writer_class, articles: list, **options):
     ix = whoosh_index.create_in(str(folder), make_schema())
     writer = writer_class(ix, **options)
     for article in articles:
-        writer.add_document(**_document(article, article.fingerprint()))
+        writer.add_document(**_document(article, article.fingerprint(), writer.schema))
     writer.commit()
     return ix
 
@@ -67,7 +67,7 @@ def test_merging_segments_keeps_every_posting(tmp_path, articles):
     ix = _build(folder, FastSegmentWriter, articles[:60])
     writer = FastSegmentWriter(ix)
     for article in articles[60:]:
-        writer.add_document(**_document(article, article.fingerprint()))
+        writer.add_document(**_document(article, article.fingerprint(), writer.schema))
     writer.commit()
     writer = FastSegmentWriter(ix, limitmb=0.05)
     writer.commit(optimize=True)  # everything merged into one segment
@@ -115,7 +115,7 @@ def test_an_index_made_with_plain_chains_is_written_the_fast_way(tmp_path, artic
     assert type(ix.schema["body"].analyzer) is not OnePassAnalyzer
     writer = FastSegmentWriter(ix)
     for article in articles:
-        writer.add_document(**_document(article, article.fingerprint()))
+        writer.add_document(**_document(article, article.fingerprint(), writer.schema))
     writer.commit()
     assert type(whoosh_index.open_dir(str(folder)).schema["body"].analyzer) is OnePassAnalyzer
     assert _postings(ix) == _postings(_build(tmp_path / "theirs", SegmentWriter, articles))
