@@ -173,29 +173,51 @@ class OnePassPositions(Positions):
                 and kwargs.keys() <= {"mode"} and kwargs.get("mode") == "index"):
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        places: dict[str, list[int]] = {}
-        for pos, word in analyzer.terms(value):
-            where = places.get(word)
-            if where is None:
-                places[word] = [pos]
-            else:
-                where.append(pos)
+        yield from self.postings(value, analyzer)
+
+    def postings(self, text: str, analyzer: OnePassAnalyzer) -> list[tuple[str, int, float, bytes]]:
+        """What :meth:`word_values` gives when indexing ``text``, as a list: (word, frequency, weight, positions)."""
         boost = self.field_boost
         single = _ONE_POSITION
-        for word, where in places.items():
+        encode = self.encode
+        out = []
+        for word, where in word_places(analyzer, text).items():
             if len(where) == 1:
                 pos = where[0]
                 encoded = single.get(pos)
                 if encoded is None:
-                    encoded = self.encode(where)
+                    encoded = encode(where)
                     if pos < 4096:  # most words of most articles
                         single[pos] = encoded
-                yield word, 1, boost, encoded
+                out.append((word, 1, boost, encoded))
             else:
-                yield word, len(where), len(where) * boost, self.encode(where)
+                out.append((word, len(where), len(where) * boost, encode(where)))
+        return out
 
 
 _ONE_POSITION: dict[int, bytes] = {}  # the encoding of a single position, by position
+
+# The words and positions of the last text analyzed for indexing, with the analyzer's steps:
+# a WordCounts column of the same text and chain (body_counts after body) reuses them.
+_last_places: tuple = (None, None, None)
+
+
+def word_places(analyzer: OnePassAnalyzer, text: str) -> dict[str, list[int]]:
+    """Each word ``analyzer`` indexes from ``text``, with its positions, in order of first use."""
+    global _last_places
+    steps, last_text, places = _last_places
+    items = analyzer.items
+    if last_text is text and len(steps) == len(items) and all(a is b for a, b in zip(steps, items)):
+        return places
+    places = {}
+    for pos, word in analyzer.terms(text):
+        where = places.get(word)
+        if where is None:
+            places[word] = [pos]
+        else:
+            where.append(pos)
+    _last_places = (items, text, places)
+    return places
 
 
 class WordCounts(fields.FieldType):
@@ -215,10 +237,8 @@ class WordCounts(fields.FieldType):
         self.column_type = columns.VarBytesColumn()
 
     def to_column_value(self, text) -> bytes:
-        counts: dict[str, int] = {}
-        for _, word in self.analyzer.terms(text):
-            counts[word] = counts.get(word, 0) + 1
-        return "".join([f" {word}:{n}" for word, n in counts.items()]).encode("utf-8")
+        places = word_places(self.analyzer, text)
+        return "".join([f" {word}:{len(where)}" for word, where in places.items()]).encode("utf-8")
 
     def to_bytes(self, value):
         return value

@@ -25,6 +25,8 @@ from operator import itemgetter
 from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.writing import SegmentWriter
 
+from .analysis import OnePassAnalyzer, OnePassPositions
+
 # Rough bytes of memory per posting kept (three list slots, a value's bytes object) and per
 # new word (a dict entry, a list, the word's bytes): to honour ``limitmb`` approximately.
 _POSTING_BYTES = 64
@@ -61,6 +63,25 @@ class TermPool:
         else:
             postings.extend((docnum, weight, value))
             self.size += _POSTING_BYTES + len(value or b"")
+        if self.size > self.limit:
+            self._spill()
+
+    def add_words(self, fieldname: str, docnum: int, items: list) -> None:
+        """Add one document's postings in a field at once: ``items`` are (word, frequency, weight, value bytes)."""
+        words = self.fields.get(fieldname)
+        if words is None:
+            words = self.fields[fieldname] = {}
+        size = 0
+        for word, _, weight, value in items:
+            key = word.encode("utf-8")
+            postings = words.get(key)
+            if postings is None:
+                words[key] = [docnum, weight, value]
+                size += _TERM_BYTES + len(key) + len(value)
+            else:
+                postings.extend((docnum, weight, value))
+                size += _POSTING_BYTES + len(value)
+        self.size += size
         if self.size > self.limit:
             self._spill()
 
@@ -142,6 +163,50 @@ class FastSegmentWriter(SegmentWriter):
     def add_reader(self, reader) -> None:
         self.pool.in_order = False
         super().add_reader(reader)
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's ``add_document``, with each text field's postings added to the pool in one call.
+
+        Documents with Whoosh's extras (``_boost``, ``_stored_*``; fields with term vectors
+        or a separate spelling field) are added by Whoosh's own method.
+        """
+        schema = self.schema
+        names = sorted(fields)
+        if any(name.startswith("_") for name in names):
+            return super().add_document(**fields)
+        self._check_state()
+        self._check_fields(schema, names)
+        if any(schema[name].vector or schema[name].separate_spelling() for name in names):
+            return super().add_document(**fields)
+        docnum, pool, perdoc = self.docnum, self.pool, self.perdocwriter
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    if isinstance(value, str) and type(field.format) is OnePassPositions and isinstance(
+                            field.analyzer, OnePassAnalyzer):
+                        items = field.format.postings(value, field.analyzer)
+                        pool.add_words(name, docnum, items)
+                    else:
+                        items = list(field.index(value))
+                        for word, _, weight, encoded in items:
+                            pool.add((name, word, docnum, weight, encoded))
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

@@ -51,6 +51,16 @@ def _postings(ix) -> dict:
     return out
 
 
+def _documents(ix) -> list:
+    """Every document's stored fields, field lengths and column values."""
+    with ix.reader() as reader:
+        schema = reader.schema
+        scorable = [name for name in schema.names() if schema[name].scorable]
+        columns = {name: reader.column_reader(name) for name in schema.names() if reader.has_column(name)}
+        return [(reader.stored_fields(d), [reader.doc_field_length(d, name) for name in scorable],
+                 {name: column[d] for name, column in columns.items()}) for d in range(reader.doc_count_all())]
+
+
 @pytest.mark.parametrize("limitmb", [128, 0.05], ids=["in memory", "spilled to disk in runs"])
 def test_same_postings_as_whoosh(tmp_path, articles, limitmb):
     ours = _build(tmp_path / "ours", FastSegmentWriter, articles, limitmb=limitmb)
@@ -58,6 +68,9 @@ def test_same_postings_as_whoosh(tmp_path, articles, limitmb):
     mine = _postings(ours)
     assert mine == _postings(theirs)
     assert len(mine) > 5000
+    documents = _documents(ours)
+    assert documents == _documents(theirs)
+    assert all(columns["body_counts"] for _, _, columns in documents)
     assert not list((tmp_path / "ours").glob("*.tmp"))  # the runs are cleaned up
 
 
