@@ -56,7 +56,8 @@ def _read_all(col, count: int) -> list | None:
     return values.tolist() + [col._default] * (count - stored)
 
 
-def _cached(reader, name: str, load):
+def kept_with(reader, name: str, load):
+    """``load()``, called once per segment ``reader`` and ``name``; kept as long as the reader."""
     cached = _columns.setdefault(reader, {})
     if name not in cached:
         cached[name] = load()
@@ -70,7 +71,7 @@ def column_values(reader, fieldname: str) -> list:
         values = _read_all(col, reader.doc_count_all())
         return list(col) if values is None else values
 
-    return _cached(reader, fieldname, load)
+    return kept_with(reader, fieldname, load)
 
 
 def column_reader(reader, fieldname: str):
@@ -80,7 +81,7 @@ def column_reader(reader, fieldname: str):
             return None
         return reader.column_reader(fieldname, translate=False)
 
-    return _cached(reader, "reader:" + fieldname, load)
+    return kept_with(reader, "reader:" + fieldname, load)
 
 
 def bm25_norms(scorer: BM25FScorer) -> list[float]:
@@ -113,7 +114,7 @@ def _field_lengths(reader, fieldname: str) -> list | None:
         col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         return None if col is None else _read_all(col, reader.doc_count_all())
 
-    return _cached(reader, _lenfield(fieldname), load)
+    return kept_with(reader, _lenfield(fieldname), load)
 
 
 def segment_scores(matcher, reader, keep: dict | None = None, only=None) -> Scores:

@@ -13,13 +13,18 @@ more); when correcting every word at once does not, each correction is tried alo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import struct
+from collections.abc import Callable, Iterator
 
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
+from whoosh.codec.whoosh3 import W3TermsReader
+from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.support.levenshtein import distance
 
+from .bulk import kept_with
 from .errors import QueryError
+from .mapped import MappedFile
 from .query import query_words, spellings
 
 SUGGEST_BELOW = 5  # searches finding fewer articles than this get a suggestion, if there is a better one
@@ -62,7 +67,7 @@ def _correction(reader, word: str, field: str | None) -> str | None:
     best: tuple[int, int, str] | None = None  # (distance, -articles, word)
     for leaf, _ in reader.leaf_readers():
         for f in fields:
-            for candidate in Automata.find_matches(near, leaf.cursor(f)):
+            for candidate in _words_near(near, leaf, f):
                 if candidate in seen:
                     continue
                 seen.add(candidate)
@@ -75,6 +80,82 @@ def _correction(reader, word: str, field: str | None) -> str | None:
         return None
     fixed = best[2]
     return fixed.upper() if word.isupper() and len(word) > 1 else fixed.title() if word[:1].isupper() else fixed
+
+
+_KEY_LENGTH = struct.Struct("!i")  # a key's length, first in its record of the terms file
+
+
+class _Lexicon:
+    """One field's words in one segment, found by binary search in the segment's mapped terms file.
+
+    Whoosh's cursor does the same search a method call and a struct unpack per step; here a
+    step reads the map directly, which makes walking the words near a misspelling about
+    twice as fast.
+    """
+
+    def __init__(self, tindex: OrderedHashReader, fieldnum: int):
+        dbfile = tindex.dbfile
+        self._map, self._base = dbfile._map, dbfile._base
+        self._positions = dbfile.get_array(tindex.indexbase, tindex.extras["indextype"], tindex.indexlen)
+        self._prefix = struct.pack("!H", fieldnum)  # keys are the field's number, then the word
+        self._lo = self._first_at_least(self._prefix, 0, len(self._positions))
+        self._hi = self._first_at_least(struct.pack("!H", fieldnum + 1), self._lo, len(self._positions))
+
+    def _key(self, i: int) -> bytes:
+        start = self._base + self._positions[i]
+        length = _KEY_LENGTH.unpack_from(self._map, start)[0]
+        return self._map[start + 8:start + 8 + length]  # after the key's and the value's lengths
+
+    def _first_at_least(self, key: bytes, lo: int, hi: int) -> int:
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._key(mid) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def first_at_least(self, word: str) -> str | None:
+        """The field's first word equal to or after ``word``, or None."""
+        i = self._first_at_least(self._prefix + word.encode("utf-8"), self._lo, self._hi)
+        return self._key(i)[2:].decode("utf-8") if i < self._hi else None
+
+
+def _lexicon(leaf, fieldname: str) -> _Lexicon | None:
+    """A :class:`_Lexicon` of ``fieldname`` in the segment ``leaf``, or None if it is not stored as expected."""
+    def load():
+        terms = getattr(leaf, "_terms", None)
+        if type(terms) is not W3TermsReader or type(terms._tindex) is not OrderedHashReader:
+            return None
+        tindex = terms._tindex
+        if type(tindex.dbfile) is not MappedFile or fieldname not in terms._fieldmap:
+            return None
+        return _Lexicon(tindex, terms._fieldmap[fieldname])
+
+    return kept_with(leaf, "lexicon:" + fieldname, load)
+
+
+def _words_near(dfa, leaf, fieldname: str) -> Iterator[str]:
+    """The words of ``fieldname`` in the segment ``leaf`` that ``dfa`` accepts, in order.
+
+    Whoosh's way (``Automata.find_matches``): ask the automaton for the first string it
+    accepts at or after a word, look that up, and go on from the word found.
+    """
+    lexicon = _lexicon(leaf, fieldname)
+    if lexicon is None:
+        yield from Automata.find_matches(dfa, leaf.cursor(fieldname))
+        return
+    word = lexicon.first_at_least("")
+    while word is not None:
+        wanted = dfa.next_valid_string(word)
+        if wanted is None:
+            return
+        word = lexicon.first_at_least(wanted)
+        if word is None:
+            return
+        if word == wanted:
+            yield word
+            word += "\0"
 
 
 def suggest(query: str, reader, finds_more: Callable[[str], bool]) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 
@@ -76,3 +76,26 @@ def test_command_shows_the_suggestion(run):
     assert lines[0].startswith("1 result for 'lukashenka' (") and lines[1] == "Did you mean: lukashenko?"
     assert json.loads(run("search", "dokcers", "--json").stdout)["suggestion"] == "dockers"
     assert json.loads(run("search", "dockers", "--json").stdout)["suggestion"] is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.text(alphabet="abcdeiklmnoprstuvwyz", min_size=1, max_size=10), reach=st.integers(0, 2),
+       field=st.sampled_from(["body_exact", "people", "title_exact"]))
+@example(word="dokcers", reach=2, field="body_exact")
+@example(word="okonkow", reach=2, field="people")
+@example(word="the", reach=1, field="body_exact")
+def test_words_near_a_misspelling_are_those_whooshs_cursor_finds(archive, word, reach, field):
+    """The lexicon search in the mapped terms file finds the words Whoosh's own cursor walk finds."""
+    from whoosh.automata.lev import levenshtein_automaton
+    from whoosh.codec.base import Automata
+
+    from searchkit.suggest import _lexicon, _words_near
+
+    dfa = levenshtein_automaton(word, reach, prefix=1).to_dfa()
+    with archive._searchers.lease() as s:
+        for leaf, _ in s.reader().leaf_readers():
+            assert _lexicon(leaf, field) is not None  # the fast way, not the fallback
+            found = list(_words_near(dfa, leaf, field))
+            assert found == list(Automata.find_matches(dfa, leaf.cursor(field)))
+            if (word, field) == ("dokcers", "body_exact"):
+                assert "dockers" in found
