@@ -290,13 +290,44 @@ def _leaf_weights(m: W3LeafMatcher) -> Scores:
 
 
 def matching_docs(searcher, q) -> set[int]:
-    """The (global) numbers of the documents ``q`` matches, as ``searcher.docs_for_query`` gives them, in bulk."""
+    """The (global) numbers of the documents ``q`` matches, as ``searcher.docs_for_query`` gives them, in bulk.
+
+    A range of a numeric column's values (a date range) is checked against the column: Whoosh
+    reads the postings of a dozen or more indexed terms of different precisions for it.
+    """
     context = searcher.context(needs_current=True)  # every OR a tree of unions, see index._RankedCollector
+    rest, ranges = _column_ranges(searcher.schema, q)
     docs: set[int] = set()
     for sub, offset in searcher.leaf_searchers():
-        found = segment_scores(q.matcher(sub, context), sub.reader())
+        reader = sub.reader()
+        if rest is not None:
+            found = list(segment_scores(rest.matcher(sub, context), reader))
+        else:
+            found = range(reader.doc_count_all())
+            if reader.has_deletions():
+                found = [d for d in found if not reader.is_deleted(d)]
+        for r in ranges:
+            values, default = column_values(reader, r.fieldname), reader.schema[r.fieldname].column_type._default
+            low = -1 if r.start is None else r.start + r.startexcl
+            high = default - 1 if r.end is None else r.end - r.endexcl
+            found = [d for d in found if low <= values[d] <= high and values[d] != default]
         docs.update((d + offset for d in found) if offset else found)
     return docs
+
+
+def _column_ranges(schema, q) -> tuple:
+    """``q`` as (the rest of the query, or None; the numeric ranges it requires that a column can answer)."""
+    from whoosh import query as wq
+
+    def answerable(part) -> bool:
+        return (type(part) in (wq.NumericRange, wq.DateRange) and part.fieldname in schema
+                and isinstance(schema[part.fieldname].column_type, NumericColumn)
+                and isinstance(part.start, (int, type(None))) and isinstance(part.end, (int, type(None))))
+
+    parts = list(q.subqueries) if type(q) is wq.And else [q]
+    ranges = [part for part in parts if answerable(part)]
+    rest = [part for part in parts if not answerable(part)]
+    return (None if not rest else rest[0] if len(rest) == 1 else wq.And(rest)), ranges
 
 
 def _block(m: W3LeafMatcher) -> tuple:

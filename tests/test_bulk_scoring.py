@@ -136,3 +136,22 @@ def test_excluded_words_exclude_every_article_that_has_them(index):
         results = index.search(f"{word} -{excluded}", limit=1000)
         assert {h.id for h in results} == everything - having
         assert results.total == len(everything - having)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.none() | st.integers(0, 2100), end=st.none() | st.integers(0, 2100), excl=st.booleans(),
+       word=st.none() | st.sampled_from(WORDS))
+def test_date_ranges_read_from_the_column_match_what_whoosh_matches(index, start, end, excl, word):
+    """Undated, deleted and boundary articles included: the column gives the articles Whoosh's range terms give."""
+    from datetime import datetime
+
+    from whoosh import query as wq
+
+    def day(n):
+        return None if n is None else datetime(2016, 1, 1) + timedelta(days=n)
+
+    q = wq.DateRange("date", day(start), day(end), startexcl=excl, endexcl=not excl)
+    if word is not None:
+        q = wq.And([wq.Term("body", word), q])
+    with index._searchers.lease() as s:
+        assert matching_docs(s, q) == set(s.docs_for_query(q))
