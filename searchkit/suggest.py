@@ -13,6 +13,7 @@ more); when correcting every word at once does not, each correction is tried alo
 
 from __future__ import annotations
 
+import itertools
 import struct
 from collections.abc import Callable, Iterator
 
@@ -60,14 +61,18 @@ def _correction(reader, word: str, field: str | None) -> str | None:
     if have >= max(MIN_MEANT, MEANT_SHARE * reader.doc_count()):
         return None  # a word this common was meant as typed (and walking its neighbours takes time)
     allowed = 2 if len(folded) >= 8 else 1
-    # Whoosh's automaton counts two swapped letters as two edits; we count them as one.
-    reach = 2 if len(folded) >= 5 else 1
-    near = levenshtein_automaton(folded, reach, prefix=1).to_dfa()  # built once, walked over each lexicon
+    near = levenshtein_automaton(folded, allowed, prefix=1).to_dfa()  # built once, walked over each lexicon
+    # Whoosh's automaton counts two swapped letters as two edits; we count them as one. Words of
+    # 5 to 7 letters look their swaps up rather than walk an automaton that allows two edits (the
+    # same words, found for a fraction of the walk); shorter words get no swaps.
+    swaps = [folded[:i] + folded[i + 1] + folded[i] + folded[i + 2:] for i in range(1, len(folded) - 1)
+             ] if 5 <= len(folded) < 8 else []
     seen = {folded}
     best: tuple[int, int, str] | None = None  # (distance, -articles, word)
     for leaf, _ in reader.leaf_readers():
         for f in fields:
-            for candidate in _words_near(near, leaf, f):
+            swapped = [w for w in swaps if w not in seen and (f, w) in leaf]
+            for candidate in itertools.chain(_words_near(near, leaf, f), swapped):
                 if candidate in seen:
                     continue
                 seen.add(candidate)
