@@ -61,7 +61,7 @@ def _correction(reader, word: str, field: str | None) -> str | None:
     if have >= max(MIN_MEANT, MEANT_SHARE * reader.doc_count()):
         return None  # a word this common was meant as typed (and walking its neighbours takes time)
     allowed = 2 if len(folded) >= 8 else 1
-    near = levenshtein_automaton(folded, allowed, prefix=1).to_dfa()  # built once, walked over each lexicon
+    near = levenshtein_automaton(folded, allowed, prefix=1).to_dfa()  # built once, walked over each field
     # Whoosh's automaton counts two swapped letters as two edits; we count them as one. Words of
     # 5 to 7 letters look their swaps up rather than walk an automaton that allows two edits (the
     # same words, found for a fraction of the walk); shorter words get no swaps.
@@ -69,18 +69,18 @@ def _correction(reader, word: str, field: str | None) -> str | None:
              ] if 5 <= len(folded) < 8 else []
     seen = {folded}
     best: tuple[int, int, str] | None = None  # (distance, -articles, word)
-    for leaf, _ in reader.leaf_readers():
-        for f in fields:
-            swapped = [w for w in swaps if w not in seen and (f, w) in leaf]
-            for candidate in itertools.chain(_words_near(near, leaf, f), swapped):
-                if candidate in seen:
-                    continue
-                seen.add(candidate)
-                edits = distance(folded, candidate)
-                n = _articles(reader, fields, candidate) if edits <= allowed else 0
-                if n >= max(1, RATIO * have):
-                    key = (edits, -n, candidate)
-                    best = min(best, key) if best else key
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    for f in fields:
+        swapped = [w for w in swaps if (f, w) in reader]
+        for candidate in itertools.chain(_words_near(near, leaves, f), swapped):
+            if candidate in seen:
+                continue
+            seen.add(candidate)
+            edits = distance(folded, candidate)
+            n = _articles(reader, fields, candidate) if edits <= allowed else 0
+            if n >= max(1, RATIO * have):
+                key = (edits, -n, candidate)
+                best = min(best, key) if best else key
     if best is None:
         return None
     fixed = best[2]
@@ -140,22 +140,31 @@ def _lexicon(leaf, fieldname: str) -> _Lexicon | None:
     return kept_with(leaf, "lexicon:" + fieldname, load)
 
 
-def _words_near(dfa, leaf, fieldname: str) -> Iterator[str]:
-    """The words of ``fieldname`` in the segment ``leaf`` that ``dfa`` accepts, in order.
+def _words_near(dfa, leaves: list, fieldname: str) -> Iterator[str]:
+    """The words of ``fieldname`` in any of the segments ``leaves`` that ``dfa`` accepts, in order, each once.
 
     Whoosh's way (``Automata.find_matches``): ask the automaton for the first string it
-    accepts at or after a word, look that up, and go on from the word found.
+    accepts at or after a word, look that up, and go on from the word found. The segments'
+    word lists are walked together, so the automaton (the slow part) steps once, not once
+    per segment.
     """
-    lexicon = _lexicon(leaf, fieldname)
-    if lexicon is None:
-        yield from Automata.find_matches(dfa, leaf.cursor(fieldname))
+    lexicons = [_lexicon(leaf, fieldname) for leaf in leaves]
+    if any(lexicon is None for lexicon in lexicons):
+        found = set()
+        for leaf in leaves:
+            found.update(Automata.find_matches(dfa, leaf.cursor(fieldname)))
+        yield from sorted(found)
         return
-    word = lexicon.first_at_least("")
+
+    def first_at_least(word: str) -> str | None:
+        return min((w for w in (lexicon.first_at_least(word) for lexicon in lexicons) if w is not None), default=None)
+
+    word = first_at_least("")
     while word is not None:
         wanted = dfa.next_valid_string(word)
         if wanted is None:
             return
-        word = lexicon.first_at_least(wanted)
+        word = first_at_least(wanted)
         if word is None:
             return
         if word == wanted:

@@ -78,13 +78,27 @@ def test_command_shows_the_suggestion(run):
     assert json.loads(run("search", "dockers", "--json").stdout)["suggestion"] is None
 
 
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory):
+    """The archive's articles in three segments."""
+    from archive import ARTICLES
+
+    from searchkit import Index
+
+    with Index.create(tmp_path_factory.mktemp("segmented") / "idx") as index:
+        third = len(ARTICLES) // 3 + 1
+        for start in range(0, len(ARTICLES), third):
+            index.add(ARTICLES[start:start + third])
+        yield index
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(word=st.text(alphabet="abcdeiklmnoprstuvwyz", min_size=1, max_size=10), reach=st.integers(0, 2),
        field=st.sampled_from(["body_exact", "people", "title_exact"]))
 @example(word="dokcers", reach=2, field="body_exact")
 @example(word="okonkow", reach=2, field="people")
 @example(word="the", reach=1, field="body_exact")
-def test_words_near_a_misspelling_are_those_whooshs_cursor_finds(archive, word, reach, field):
+def test_words_near_a_misspelling_are_those_whooshs_cursor_finds(segmented, word, reach, field):
     """The lexicon search in the mapped terms file finds the words Whoosh's own cursor walk finds."""
     from whoosh.automata.lev import levenshtein_automaton
     from whoosh.codec.base import Automata
@@ -92,10 +106,14 @@ def test_words_near_a_misspelling_are_those_whooshs_cursor_finds(archive, word, 
     from searchkit.suggest import _lexicon, _words_near
 
     dfa = levenshtein_automaton(word, reach, prefix=1).to_dfa()
-    with archive._searchers.lease() as s:
-        for leaf, _ in s.reader().leaf_readers():
-            assert _lexicon(leaf, field) is not None  # the fast way, not the fallback
-            found = list(_words_near(dfa, leaf, field))
-            assert found == list(Automata.find_matches(dfa, leaf.cursor(field)))
-            if (word, field) == ("dokcers", "body_exact"):
-                assert "dockers" in found
+    with segmented._searchers.lease() as s:
+        leaves = [leaf for leaf, _ in s.reader().leaf_readers()]
+        assert len(leaves) == 3
+        assert all(_lexicon(leaf, field) is not None for leaf in leaves)  # the fast way, not the fallback
+        for leaf in leaves:
+            assert list(_words_near(dfa, [leaf], field)) == list(Automata.find_matches(dfa, leaf.cursor(field)))
+        # Every segment at once: each word found in any of them, once, in order.
+        found = list(_words_near(dfa, leaves, field))
+        assert found == sorted({w for leaf in leaves for w in Automata.find_matches(dfa, leaf.cursor(field))})
+        if (word, field) == ("dokcers", "body_exact"):
+            assert "dockers" in found
