@@ -21,16 +21,20 @@ from itertools import accumulate
 
 from whoosh.columns import NumericColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh import query as wq
 from whoosh.matching import (
     AndNotMatcher,
     ArrayUnionMatcher,
     FilterMatcher,
     IntersectionMatcher,
+    Matcher,
+    NullMatcher,
     NullMatcherClass,
     UnionMatcher,
     WrappingMatcher,
 )
 from whoosh.query.spans import SpanNear2
+from whoosh.util import make_binary_tree
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -165,6 +169,10 @@ def segment_scores(matcher, reader, keep: dict | None = None, only=None) -> Scor
         terms = [_term_matcher(m) for m in matcher.ms]
         if all(t is not None and t.supports("positions") for t in terms):
             return _boosted(_phrase_scores(matcher.child, terms, reader, only), matcher.boost)
+    if kind is _DeferredPhraseMatcher and not matcher.started and matcher.slop == 1:
+        terms = [_term_matcher(m) for m in matcher.ms]
+        if all(t is not None and t.supports("positions") for t in terms):
+            return _phrase_scores(make_binary_tree(IntersectionMatcher, matcher.ms), terms, reader, only)
     return _one_by_one(matcher)
 
 
@@ -186,7 +194,59 @@ def _size(matcher) -> float:
         return _size(matcher.a)
     if kind is SpanNear2.SpanNear2Matcher:
         return _size(matcher.child)
+    if kind is _DeferredPhraseMatcher:
+        return min(_size(m) for m in matcher.ms)
     return float("inf")  # unknown: read whole, so first
+
+
+class BulkPhrase(wq.Phrase):
+    """Whoosh's Phrase query, whose matcher does no work until it is used match by match.
+
+    Whoosh's phrase matcher looks for its first match as soon as it is made, checking the
+    word positions of each article that has all the words (on a large index, most of an
+    exact phrase search whose words are common); bulk scoring then finds every match again
+    its own way. This one hands bulk scoring the words' matchers untouched.
+    """
+
+    def matcher(self, searcher, context=None):
+        schema = searcher.schema
+        field = schema[self.fieldname] if self.fieldname in schema else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            return super().matcher(searcher, context)  # Whoosh's own answer: no matches, or its error
+        reader = searcher.reader()
+        terms = []
+        for word in self.words:
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return NullMatcher()
+            if (self.fieldname, word) not in reader:
+                return NullMatcher()
+            terms.append(wq.Term(self.fieldname, word))
+        m = _DeferredPhraseMatcher([t.matcher(searcher, context) for t in terms], self.slop)
+        return m if self.boost == 1.0 else WrappingMatcher(m, boost=self.boost)
+
+
+class _DeferredPhraseMatcher:
+    """Whoosh's matcher of a phrase (``SpanNear2``, in order, at least one apart), made when first used."""
+
+    # Whoosh compares matchers (sorting (weight, matcher) pairs into a tree) by class alone.
+    __eq__, __ne__, __lt__, __gt__, __le__, __ge__ = (
+        Matcher.__eq__, Matcher.__ne__, Matcher.__lt__, Matcher.__gt__, Matcher.__le__, Matcher.__ge__)
+    __hash__ = None
+
+    def __init__(self, ms: list, slop: int):
+        self.ms, self.slop = ms, slop
+
+    @property
+    def started(self) -> bool:
+        return "_matcher" in self.__dict__
+
+    def __getattr__(self, name):
+        m = self.__dict__.get("_matcher")
+        if m is None:
+            m = self._matcher = SpanNear2.SpanNear2Matcher(self.ms, slop=self.slop, ordered=True, mindist=1)
+        return getattr(m, name)
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:

@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
+from .bulk import BulkPhrase
 from .errors import QueryError
 from .normalize import mend_surrogates
 from .schema import EXACT_TWIN, TEXT_FIELDS
@@ -159,7 +160,7 @@ def _words_query(schema, fieldname: str, text: str) -> wq.Query | None:
     words = list(schema[fieldname].process_text(text, mode="query"))
     if not words:
         return None
-    return wq.Term(fieldname, words[0]) if len(words) == 1 else wq.Phrase(fieldname, words)
+    return wq.Term(fieldname, words[0]) if len(words) == 1 else BulkPhrase(fieldname, words)
 
 
 def _name_query(schema, fieldname: str, name: str, what: str) -> wq.Query:
@@ -499,7 +500,7 @@ class _Parser:
                 if len(words) == 1:
                     queries.append(wq.Term(f, words[0]))
                 elif words:  # Whoosh's slop counts positions (1 = adjacent); ours counts words between
-                    queries.append(wq.Phrase(f, words, slop=slop + 1))
+                    queries.append(BulkPhrase(f, words, slop=slop + 1))
         if not queries:
             raise self.fail("phrase", token, "it has no words to search for")
         return _or([_Part(q) for q in queries])
