@@ -120,10 +120,22 @@ class _Lexicon:
                 hi = mid
         return lo
 
-    def first_at_least(self, word: str) -> str | None:
-        """The field's first word equal to or after ``word``, or None."""
-        i = self._first_at_least(self._prefix + word.encode("utf-8"), self._lo, self._hi)
-        return self._key(i)[2:].decode("utf-8") if i < self._hi else None
+    def start(self) -> int:
+        """Where a walk through the field's words starts, for :meth:`first_at_least`."""
+        return self._lo
+
+    def first_at_least(self, word: str, start: int) -> tuple[int, str | None]:
+        """Where the field's first word equal to or after ``word`` is, and that word (None past the last).
+
+        ``start`` is where an earlier search for a smaller word ended: a walk through the
+        words looks for ever larger ones, so the search gallops from there.
+        """
+        key = self._prefix + word.encode("utf-8")
+        lo, step = start, 1
+        while lo < self._hi and self._key(min(lo + step - 1, self._hi - 1)) < key:
+            lo, step = min(lo + step, self._hi), step * 2
+        i = self._first_at_least(key, lo, min(lo + step - 1, self._hi))
+        return i, (self._key(i)[2:].decode("utf-8") if i < self._hi else None)
 
 
 def _lexicon(leaf, fieldname: str) -> _Lexicon | None:
@@ -156,8 +168,15 @@ def _words_near(dfa, leaves: list, fieldname: str) -> Iterator[str]:
         yield from sorted(found)
         return
 
+    places = [lexicon.start() for lexicon in lexicons]
+
     def first_at_least(word: str) -> str | None:
-        return min((w for w in (lexicon.first_at_least(word) for lexicon in lexicons) if w is not None), default=None)
+        found = None
+        for k, lexicon in enumerate(lexicons):
+            places[k], w = lexicon.first_at_least(word, places[k])
+            if w is not None and (found is None or w < found):
+                found = w
+        return found
 
     word = first_at_least("")
     while word is not None:
