@@ -5,7 +5,7 @@
     python benchmarks/compare_checkouts.py queries CORPUS /tmp/before=INDEX1 .=INDEX2 [--naive INDEX3]
 
 ``index-cpu`` indexes CORPUS (files or a folder) with each checkout's pipeline and reports the
-median CPU seconds (the process and its workers) and wall seconds. ``queries`` times the
+median CPU seconds (the process and its workers), wall seconds and the largest peak RSS. ``queries`` times the
 harness's queries (``searchkit.bench.harness``: every category, snippets included) on an index
 built by that checkout, and on a naive Whoosh index if given. Checkouts alternate, round by
 round, so a busy machine slows them alike. Each child imports searchkit from its checkout.
@@ -30,7 +30,8 @@ started, wall = time.process_time(), time.perf_counter()
 n = index_sources([Path(sys.argv[2])], out / "idx", procs=int(sys.argv[3])).indexed
 workers = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"cpu": time.process_time() - started + workers.ru_utime + workers.ru_stime,
-                  "wall": time.perf_counter() - wall, "articles": n}))
+                  "wall": time.perf_counter() - wall, "articles": n,
+                  "rss_mb": [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, workers.ru_maxrss // 1024]}))
 shutil.rmtree(out)
 """
 
@@ -58,8 +59,9 @@ def index_cpu(corpus: Path, checkouts: list[str], rounds: int, procs: int) -> No
     for checkout, results in runs.items():
         cpu = statistics.median(r["cpu"] for r in results)
         wall = statistics.median(r["wall"] for r in results)
+        rss = [max(r["rss_mb"][k] for r in results) for k in (0, 1)]
         print(f"{checkout:<40} CPU {cpu:8.2f} s ({cpu / base:.3f}x the first)   wall {wall:8.2f} s"
-              f"   {results[0]['articles']} articles")
+              f"   peak RSS main {rss[0]} MB, worker {rss[1]} MB   {results[0]['articles']} articles")
 
 
 def queries(corpus: Path, pairs: list[str], naive: Path | None, rounds: int) -> None:
