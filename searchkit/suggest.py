@@ -98,10 +98,13 @@ class _Lexicon:
     twice as fast.
     """
 
-    def __init__(self, tindex: OrderedHashReader, fieldnum: int):
+    def __init__(self, tindex: OrderedHashReader, fieldnum: int | None):
         dbfile = tindex.dbfile
         self._map, self._base = dbfile._map, dbfile._base
         self._positions = dbfile.get_array(tindex.indexbase, tindex.extras["indextype"], tindex.indexlen)
+        if fieldnum is None:  # no word of this field in the segment
+            self._lo = self._hi = 0
+            return
         self._prefix = struct.pack("!H", fieldnum)  # keys are the field's number, then the word
         self._lo = self._first_at_least(self._prefix, 0, len(self._positions))
         self._hi = self._first_at_least(struct.pack("!H", fieldnum + 1), self._lo, len(self._positions))
@@ -130,6 +133,8 @@ class _Lexicon:
         ``start`` is where an earlier search for a smaller word ended: a walk through the
         words looks for ever larger ones, so the search gallops from there.
         """
+        if self._lo == self._hi:
+            return start, None
         key = self._prefix + word.encode("utf-8")
         lo, step = start, 1
         while lo < self._hi and self._key(min(lo + step - 1, self._hi - 1)) < key:
@@ -145,9 +150,9 @@ def _lexicon(leaf, fieldname: str) -> _Lexicon | None:
         if type(terms) is not W3TermsReader or type(terms._tindex) is not OrderedHashReader:
             return None
         tindex = terms._tindex
-        if type(tindex.dbfile) is not MappedFile or fieldname not in terms._fieldmap:
+        if type(tindex.dbfile) is not MappedFile:
             return None
-        return _Lexicon(tindex, terms._fieldmap[fieldname])
+        return _Lexicon(tindex, terms._fieldmap.get(fieldname))
 
     return kept_with(leaf, "lexicon:" + fieldname, load)
 

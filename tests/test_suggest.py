@@ -117,3 +117,16 @@ def test_words_near_a_misspelling_are_those_whooshs_cursor_finds(segmented, word
         assert found == sorted({w for leaf in leaves for w in Automata.find_matches(dfa, leaf.cursor(field))})
         if (word, field) == ("dokcers", "body_exact"):
             assert "dockers" in found
+
+
+def test_a_segment_without_the_fields_words_is_walked_too(tmp_path):
+    """A segment where no article names anyone has no words in ``people``: the walk goes on over the others."""
+    from searchkit import Index
+
+    with Index.create(tmp_path / "idx") as index:
+        index.add([{"id": f"p{i}", "title": "Port talks", "body": "Mara Okonkwo said the port talks went on.",
+                    "people": ["Mara Okonkwo"]} for i in range(6)])
+        index.add([{"id": "n1", "title": "Tide tables", "body": "the tide tables are out."}])
+        index.add([{"id": "o1", "title": "Okonkow", "body": "a note on okonkow.", "people": ["Ada Okonkow"]}])
+        results = index.search("people:okonkow")
+        assert results.total == 1 and results.suggestion == "people:okonkwo"
