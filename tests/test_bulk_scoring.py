@@ -155,3 +155,21 @@ def test_date_ranges_read_from_the_column_match_what_whoosh_matches(index, start
         q = wq.And([wq.Term("body", word), q])
     with index._searchers.lease() as s:
         assert matching_docs(s, q) == set(s.docs_for_query(q))
+
+
+def test_an_exact_phrase_is_scored_without_whooshs_phrase_matcher(index):
+    """Bulk scoring reads a phrase's words itself: Whoosh's span matcher (slow to make) is never made."""
+    from searchkit.bulk import BulkPhrase, _DeferredPhraseMatcher
+
+    checked = 0
+    with index._searchers.lease() as s:
+        for sub, _ in s.leaf_searchers():
+            phrase = BulkPhrase("body_exact", ["storm", "tide"])
+            m = phrase.matcher(sub, s.context(needs_current=True))
+            if type(m) is not _DeferredPhraseMatcher:  # a segment without one of the words
+                continue
+            found = segment_scores(m, sub.reader())
+            assert not m.started
+            assert found == _one_by_one(phrase.matcher(sub, s.context(needs_current=True)))
+            checked += bool(found)
+    assert checked >= 2
