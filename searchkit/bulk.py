@@ -377,8 +377,6 @@ def matching_docs(searcher, q) -> set[int]:
 
 def _column_ranges(schema, q) -> tuple:
     """``q`` as (the rest of the query, or None; the numeric ranges it requires that a column can answer)."""
-    from whoosh import query as wq
-
     def answerable(part) -> bool:
         return (type(part) in (wq.NumericRange, wq.DateRange) and part.fieldname in schema
                 and isinstance(schema[part.fieldname].column_type, NumericColumn)
