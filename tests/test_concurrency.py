@@ -141,7 +141,7 @@ def test_python_api_raises_index_busy_error(tmp_path):
 
 
 def test_lock_left_by_a_killed_writer_is_taken_at_once(tmp_path):
-    corpus = write_corpus(tmp_path / "wire.jsonl", 600)
+    corpus = write_corpus(tmp_path / "wire.jsonl", 3000)
     index_dir = tmp_path / "idx"
     writer = subprocess.Popen(index_command(corpus, index_dir, "--batch-size", "20"),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -156,4 +156,4 @@ def test_lock_left_by_a_killed_writer_is_taken_at_once(tmp_path):
     again = run_cli(index_command(corpus, index_dir, "--lock-timeout", "0"))  # ... but no lock: no waiting
     assert again.returncode == 0, again.stderr
     assert time.monotonic() - started < 60
-    assert sorted(indexed_ids(index_dir)) == [f"a{i:05d}" for i in range(600)]
+    assert sorted(indexed_ids(index_dir)) == [f"a{i:05d}" for i in range(3000)]
