@@ -34,7 +34,6 @@ from whoosh.matching import (
     WrappingMatcher,
 )
 from whoosh.query.spans import SpanNear2
-from whoosh.util import make_binary_tree
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -168,11 +167,11 @@ def segment_scores(matcher, reader, keep: dict | None = None, only=None) -> Scor
     if kind is SpanNear2.SpanNear2Matcher and (matcher.slop, matcher.ordered, matcher.mindist) == (1, True, 1):
         terms = [_term_matcher(m) for m in matcher.ms]
         if all(t is not None and t.supports("positions") for t in terms):
-            return _boosted(_phrase_scores(matcher.child, terms, reader, only), matcher.boost)
+            return _boosted(_phrase_scores(matcher.ms, terms, reader, only), matcher.boost)
     if kind is _DeferredPhraseMatcher and not matcher.started and matcher.slop == 1:
         terms = [_term_matcher(m) for m in matcher.ms]
         if all(t is not None and t.supports("positions") for t in terms):
-            return _phrase_scores(make_binary_tree(IntersectionMatcher, matcher.ms), terms, reader, only)
+            return _phrase_scores(matcher.ms, terms, reader, only)
     return _one_by_one(matcher)
 
 
@@ -260,18 +259,29 @@ def _term_matcher(m):
     return m if type(m) is W3LeafMatcher and type(m.scorer) is BM25FScorer else None
 
 
-def _phrase_scores(intersection, terms: list, reader, only=None) -> Scores:
-    """The documents of ``intersection`` (of the ``terms`` of a phrase) where the words stand one after another.
+def _phrase_scores(ms: list, terms: list, reader, only=None) -> Scores:
+    """The documents where the words of a phrase stand one after another, from where the words'
+    matchers ``ms`` stand (``terms``: the term matcher in each), scored as Whoosh scores them.
 
-    This is what Whoosh's SpanNear2 finds with slop 1, in order, at least 1 apart: spans
-    grow word by word, each next word exactly one position after the span's end.
+    Whoosh's phrase matcher is a binary tree of intersections of the words' matchers (its score
+    their sum, in that tree's order) whose spans grow word by word, each next word exactly one
+    position after the span's end (slop 1, in order, at least 1 apart). Here the words are
+    read rarest first, each only in the blocks that hold an article all the rarer ones have
+    (making Whoosh's intersection tree already reads its way to the first match, one call at
+    a time), then the positions of those articles are compared.
     """
     values = {id(t): {} for t in terms}
-    scores = segment_scores(intersection, reader, values, only)
+    parts: list = [None] * len(ms)
+    docs = only
+    for k in sorted(range(len(ms)), key=lambda k: _size(ms[k])):
+        parts[k] = segment_scores(ms[k], reader, values, docs)
+        docs = parts[k].keys() if docs is None else parts[k].keys() & docs
+        if not docs:
+            return {}
     encoded = [values[id(t)] for t in terms]
     decoders = [t.format.decoder("positions") for t in terms]
     found = {}
-    for docnum, score in scores.items():
+    for docnum in docs:
         raw = [v[docnum] for v in encoded]
         starts = None  # where the phrase could start, from the words with the fewest positions first
         for k in sorted(range(len(raw)), key=lambda k: len(raw[k])):
@@ -280,8 +290,16 @@ def _phrase_scores(intersection, terms: list, reader, only=None) -> Scores:
             if not starts:
                 break
         if starts:
-            found[docnum] = score
+            found[docnum] = _tree_sum(parts, 0, len(parts), docnum)
     return found
+
+
+def _tree_sum(parts: list, lo: int, hi: int, docnum: int) -> float:
+    """``parts[lo:hi]``'s scores of ``docnum`` added up as ``make_binary_tree(IntersectionMatcher, ...)`` adds them."""
+    if hi - lo == 1:
+        return parts[lo][docnum]
+    mid = lo + (hi - lo) // 2
+    return _tree_sum(parts, lo, mid, docnum) + _tree_sum(parts, mid, hi, docnum)
 
 
 def _one_by_one(matcher, values: dict | None = None) -> Scores:
