@@ -29,7 +29,7 @@ from whoosh.support.charset import accent_map
 from .bulk import BulkPhrase
 from .errors import QueryError
 from .normalize import mend_surrogates
-from .schema import EXACT_TWIN, TEXT_FIELDS
+from .schema import EXACT_TWIN, MAX_RUN, TEXT_FIELDS
 
 FIELDS = ("title", "people", "body", "source", "date")
 SORTS = ("relevance", "newest", "oldest")
@@ -170,14 +170,28 @@ def _name_query(schema, fieldname: str, name: str, what: str) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
+def _wanted_runs(schema, wanted: str) -> list[list[str]]:
+    """The words of a person filter, in each of its spellings, as the ``people`` field folds them."""
+    field = schema["people"]
+    return [run for spelling in spellings(wanted) if (run := list(field.process_text(spelling, mode="query")))]
+
+
+def _person_query(schema, name: str) -> wq.Query:
+    """The articles naming ``name`` or a name it is a run of words of, in any of its spellings."""
+    runs = _wanted_runs(schema, name)
+    if "person_words" not in schema or not runs or any(len(run) > MAX_RUN for run in runs):
+        return _name_query(schema, "people", name, "person")  # an older index, or a long run: words in a row
+    terms = [wq.Term("person_words", " ".join(run)) for run in runs]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
 def person_matcher(schema, wanted: str) -> Callable[[str], bool]:
     """A test of whether the person filter ``wanted`` (``Lavrov``) selects an article naming a given name.
 
     The same rule as :func:`filter_query`'s, for names in hand: ``wanted``'s words, in any
     of its spellings, are a run of the name's words (``Sergei Lavrov``); case and accents aside.
     """
-    field = schema["people"]
-    runs = [run for spelling in spellings(wanted) if (run := list(field.process_text(spelling, mode="query")))]
+    field, runs = schema["people"], _wanted_runs(schema, wanted)
 
     def matches(name: str) -> bool:
         folded = name.lower().translate(accent_map)
@@ -202,7 +216,7 @@ def filter_query(
     A person matches a whole name or a run of words in one (``Lavrov``, ``Sergei Lavrov``);
     the source likewise (``Estavian``, ``Estavian Press Agency``). Case and accents are ignored.
     """
-    parts = [_name_query(schema, "people", name, "person") for name in people]
+    parts = [_person_query(schema, name) for name in people]
     if source:
         parts.append(_name_query(schema, "source", source, "source"))
     start = date_bound(since, name="since", end=False)

@@ -54,6 +54,8 @@ def make_schema() -> fields.Schema:
 
     ``body_counts`` is a column of each article's counts of its ``body`` words, for feedback
     re-ranking (:mod:`searchkit.ranking`); indexes made before it (format 1) re-rank without it.
+    ``person_words`` holds :func:`name_runs` of each name, for the person filter; indexes
+    made before it (formats 1 and 2) filter by a phrase in ``people`` instead.
     """
     body_analyzer = ranked_analyzer()
     return one_pass_fields(fields.Schema(
@@ -64,9 +66,24 @@ def make_schema() -> fields.Schema:
         title_exact=fields.TEXT(analyzer=exact_analyzer()),
         people=fields.TEXT(analyzer=exact_analyzer(), field_boost=PEOPLE_BOOST),
         person=fields.KEYWORD(commas=True, lowercase=False, scorable=False),  # exact names, for counting
+        person_words=fields.KEYWORD(commas=True, lowercase=False, scorable=False),  # see name_runs()
         body=fields.TEXT(analyzer=body_analyzer),
         body_counts=WordCounts(body_analyzer),
         body_exact=fields.TEXT(analyzer=exact_analyzer()),
         source=fields.TEXT(analyzer=exact_analyzer()),
         date=fields.DATETIME(sortable=True),
     ))
+
+
+MAX_RUN = 8  # longer runs of a name's words are not indexed in person_words (the filter then reads positions)
+
+
+def name_runs(people_field, name: str) -> list[str]:
+    """Every run of consecutive words of ``name`` (up to MAX_RUN), as the ``people`` field folds
+    them, space-joined: what a person filter may ask for (``lavrov``, ``sergei lavrov``).
+
+    One indexed term per run lets the filter find an article's names in one lookup, and only
+    within one name ("Lee Brown" does not select an article naming Anna Lee and Brown Smith).
+    """
+    words = [token for token in people_field.process_text(name, mode="index")]
+    return [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + MAX_RUN) + 1)]

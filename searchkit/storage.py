@@ -22,10 +22,12 @@ from pathlib import Path
 
 from .errors import IncompatibleIndexError, IndexNotFoundError, UntrustedIndexError
 
-FORMAT = 2  # bumped when an index written by this version cannot be read by the one before
-# Formats this version reads. Format 1 has no word-count column (``body_counts``): it is
-# searched and written as it is, and re-ranks from its postings, which is slower.
-READS = (1, 2)
+FORMAT = 3  # bumped when an index written by this version cannot be read by the one before
+# Formats this version reads, and searches and writes as they are. Format 1 has no word-count
+# column (``body_counts``): it re-ranks from its postings, which is slower. Formats 1 and 2
+# have no ``person_words``: the person filter reads the positions of names' words instead,
+# which is slower and lets a run of words span two names.
+READS = (1, 2, 3)
 FORMAT_FILE = "searchkit-format.json"
 
 
@@ -150,7 +152,7 @@ def open_index(path: str | Path, *, trust: bool = False):
     current = set(make_schema().names())
     # No format file: an index older than format 1 (with format 1's fields, or it is incompatible), or
     # one being created right now (the format file is written just after the table of contents).
-    if recorded is None and names not in (current, current - {"body_counts"}):
+    if recorded is None and names not in (current, current - {"body_counts", "person_words"}):
         ix.close()
         raise IncompatibleIndexError(f"the index in {path}/ was built by an older searchkit: {_rebuild_hint(path)}")
     return ix

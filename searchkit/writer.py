@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .article import Article
+from .schema import name_runs
 
 BATCH_SIZE = 2000  # articles per commit in write_articles: a crash loses at most one batch
 CHUNK_SIZE = 500  # records sent to a worker at a time
@@ -81,6 +82,9 @@ def _document(article: Article, fingerprint: str, schema) -> dict:
     }
     if "body_counts" in schema:  # not in indexes of format 1
         doc["body_counts"] = article.body
+    if "person_words" in schema:  # not in indexes of formats 1 and 2
+        runs = {run for name in article.people for run in name_runs(schema["people"], name)}
+        doc["person_words"] = ",".join(sorted(runs))
     if article.date:
         doc["date"] = datetime(article.date.year, article.date.month, article.date.day)
     return doc
