@@ -90,7 +90,11 @@ def column_reader(reader, fieldname: str):
 def bm25_norms(scorer: BM25FScorer) -> list[float]:
     """The length part of ``scorer``'s BM25 for each of the 256 length bytes: the score of a
     frequency ``tf`` in a document whose length byte is ``b`` is ``idf * ((tf * (K1 + 1)) / (tf + norms[b]))``."""
-    K1, B, avgfl = scorer.K1, scorer.B, scorer.avgfl
+    return length_norms(scorer.K1, scorer.B, scorer.avgfl)
+
+
+def length_norms(K1: float, B: float, avgfl: float) -> list[float]:
+    """:func:`bm25_norms` of a scorer with these parameters."""
     return [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
 
 

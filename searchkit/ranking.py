@@ -20,10 +20,10 @@ from collections import Counter
 
 from whoosh import query as wq
 from whoosh.classify import Bo1Model, Expander
-from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.scoring import BM25F
 
 from .analysis import counts_finder
-from .bulk import bm25_norms, column_reader, length_bytes, segment_scores
+from .bulk import column_reader, length_bytes, length_norms, segment_scores
 
 B, K1 = 0.75, 1.2  # the usual BM25 values (RELEVANCE.md: others did not do better on both collections)
 
@@ -175,22 +175,26 @@ def _counts_from_bodies(searcher, words: list[str], docnums: list[int],
 def _scores_from_counts(searcher, words: list[str], docnums: list[int],
                         counts: list[dict[str, int]]) -> dict[str, dict[int, float]]:
     """What :func:`_scores_from_postings` gives, for each of ``words``, from its count in each of ``docnums`` (sorted)."""
-    boost = searcher.schema[FEEDBACK_FIELD].format.field_boost
+    field = searcher.schema[FEEDBACK_FIELD]
     lengths = length_bytes(searcher, FEEDBACK_FIELD, docnums)
+    weighting = searcher.weighting
+    # BM25F's scorer (what its parameters come from otherwise) also gathers the word's statistics
+    # from every segment for a maximum score that is not used here.
+    bulk = lengths is not None and type(weighting) is BM25F and field.scorable
+    if bulk:
+        K1, B = weighting.K1, weighting._field_B.get(FEEDBACK_FIELD, weighting.B)
+        norms, k1_1 = length_norms(K1, B, searcher.avg_field_length(FEEDBACK_FIELD) or 1), K1 + 1
     scores: dict[str, dict[int, float]] = {}
-    norms_of: dict[tuple, list[float]] = {}  # the same for every word of the field
     for word in words:
-        scorer = searcher.weighting.scorer(searcher, FEEDBACK_FIELD, word)
         have = [(docnum, found[word], i) for i, (docnum, found) in enumerate(zip(docnums, counts)) if word in found]
         # A posting's weight is the frequency times the field's boost, kept as a 32-bit float.
-        tfs = array("f", [n * boost for _, n, _ in have]).tolist()
-        if lengths is None or type(scorer) is not BM25FScorer:
+        tfs = array("f", [n * field.format.field_boost for _, n, _ in have]).tolist()
+        if not bulk:
+            scorer = weighting.scorer(searcher, FEEDBACK_FIELD, word)
             scores[word] = {docnum: scorer._score(tf, scorer.dfl(docnum)) for (docnum, _, _), tf in zip(have, tfs)}
             continue
         # BM25 as the postings are scored in bulk (searchkit.bulk): the same operations, so the same numbers.
-        key = (scorer.K1, scorer.B, scorer.avgfl)
-        norms = norms_of[key] if key in norms_of else norms_of.setdefault(key, bm25_norms(scorer))
-        idf, k1_1 = scorer.idf, scorer.K1 + 1
+        idf = searcher.idf(FEEDBACK_FIELD, word)
         scores[word] = {docnum: idf * ((tf * k1_1) / (tf + norms[lengths[i]])) for (docnum, _, i), tf in zip(have, tfs)}
     return scores
 
