@@ -22,7 +22,11 @@ import marshal
 from collections.abc import Iterator
 from operator import itemgetter
 
-from whoosh.codec.whoosh3 import W3PostingsWriter
+import zlib
+from pickle import dumps
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .analysis import OnePassAnalyzer, OnePassPositions
@@ -246,8 +250,8 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
     """What Whoosh's ``FieldWriter.add_postings`` does, a block of postings at a time instead of one at a time.
 
     With Whoosh's own codec (W3) a word's postings go straight into the codec's block
-    buffer, as its ``add_posting`` would put them there one by one: the same blocks, in
-    the same bytes. With any other codec, posting by posting.
+    buffer, as its ``add_posting`` would put them there one by one: the same blocks, each
+    pickled with protocol 5 (:class:`_Pickle5Postings`). With any other codec, posting by posting.
     """
     compression = getattr(getattr(fieldwriter, "_codec", None), "_compression", 0)
     current = None
@@ -258,6 +262,8 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
                 fieldwriter.finish_field()
             current = fieldname
             fieldwriter.start_field(fieldname, schema[fieldname])
+            if type(getattr(fieldwriter, "_postwriter", None)) is W3PostingsWriter:
+                fieldwriter._postwriter = _Pickle5Postings.like(fieldwriter._postwriter)
             # A document's length in this field, looked up once per document instead of once per posting.
             if lengths is not None:
                 field_lengths = [lengths.doc_field_length(d, fieldname) for d in range(doc_count)]
@@ -265,7 +271,7 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
                 field_lengths = [0] * doc_count
         fieldwriter.start_term(word)
         block = getattr(fieldwriter, "_postwriter", None)
-        if type(block) is W3PostingsWriter:
+        if type(block) is _Pickle5Postings:
             # zlib costs tens of microseconds a call, mostly to set up, and saves nothing on a few
             # postings: short posting lists are written uncompressed (each block says whether it is).
             block._compression = compression if len(postings) > _COMPRESS_FROM else 0
@@ -295,3 +301,37 @@ def _fill(block: W3PostingsWriter, docnums: list, weights: list, values: list, f
     known = [n for n in (field_lengths[d] for d in docnums) if n]  # add_posting ignores a length of 0
     block._minlength = min(known) if known else None
     block._maxlength = max(known) if known else 0
+
+
+class _Pickle5Postings(W3PostingsWriter):
+    """Whoosh's postings writer, pickling each block with protocol 5 instead of 2.
+
+    Protocol 2 has no opcode for bytes: each posting's encoded positions went in as a call
+    of ``codecs.encode`` on a str, which loading a block runs again for every posting. A block
+    of a common word unpickled in 67 us, and in 7 with protocol 5; it is also a third smaller
+    before compression and 40% after. Whoosh's reader unpickles any protocol.
+    """
+
+    @classmethod
+    def like(cls, other: W3PostingsWriter) -> "_Pickle5Postings":
+        return cls(other._postfile, other._blocklimit, byteids=other._byteids, compression=other._compression,
+                   inlinelimit=other._inlinelimit)
+
+    def _write_block(self, last=False):
+        # W3PostingsWriter._write_block, with protocol 5 for the data.
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 5)
+        comp = self._compression
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        ids = self._ids
+        infobytes = dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
+                           length_to_byte(self._maxlength)), 2)
+        blocklength = len(infobytes) + len(databytes)
+        self._postfile.write_int(-blocklength if last else blocklength)  # negative: the last block
+        self._postfile.write(infobytes)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
