@@ -38,7 +38,10 @@ from .schema import name_runs
 
 BATCH_SIZE = 2000  # articles per commit in write_articles: a crash loses at most one batch
 CHUNK_SIZE = 500  # records sent to a worker at a time
-SEGMENT_DOCS = 10_000  # articles in a worker's segment, at least (the pipeline commits per segment) ...
+# Articles in a worker's segment, at least (the pipeline commits per segment) ... Each segment
+# adds to every search (its matchers, its statistics): 100k articles in 4 segments instead of 10
+# searched 15-40% faster at the median (BENCHMARKS.md, fourth round).
+SEGMENT_DOCS = 25_000
 MAX_SEGMENT_DOCS = 100_000  # ... and at most
 # Memory for a writer's postings before it writes a sorted run of them to disk: this
 # bounds a worker's memory whatever the size of its segment. The pool's count is about
