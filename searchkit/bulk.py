@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 import weakref
 from array import array
+from functools import lru_cache
 from itertools import accumulate
 
 from whoosh.columns import NumericColumn
@@ -93,8 +94,9 @@ def bm25_norms(scorer: BM25FScorer) -> list[float]:
     return length_norms(scorer.K1, scorer.B, scorer.avgfl)
 
 
+@lru_cache(maxsize=64)  # the same few fields' parameters for every word of every search
 def length_norms(K1: float, B: float, avgfl: float) -> list[float]:
-    """:func:`bm25_norms` of a scorer with these parameters."""
+    """:func:`bm25_norms` of a scorer with these parameters (a shared list: not to be changed)."""
     return [K1 * ((1 - B) + B * fl / avgfl) for fl in _LENGTHS]
 
 
