@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 import weakref
 from array import array
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import accumulate
 
@@ -41,6 +42,9 @@ from whoosh.util.numeric import byte_to_length
 Scores = dict  # document number within the segment -> score
 
 _LENGTHS = [byte_to_length(b) for b in range(256)]  # what a length byte stands for
+# A block holding fewer wanted documents than 1 in this many of its postings has them looked up
+# one by one (a binary search each) instead of every posting scored.
+_SPARSE = 8
 _columns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # segment reader -> {column name: values}
 
 
@@ -343,19 +347,30 @@ def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None, only=None
                     return scores
                 continue
         ids, weights = _block(m)
-        if start:
-            ids, weights = ids[start:], weights[start:]
-        if values is not None:
-            if m._values is None:
-                m._read_values()
-            values.update(zip(ids, m._values[start:]))
-        start = 0
-        for docnum, tf in zip(ids, weights):
-            scores[docnum] = idf * ((tf * k1_1) / (tf + norms[lengths[docnum]]))
+        if values is not None and m._values is None:
+            m._read_values()
+        here = None  # the wanted documents this block could hold, when they are few
         if wanted is not None:
-            last = m._maxid
-            while j < len(wanted) and wanted[j] <= last:
-                j += 1
+            k = bisect_right(wanted, m._maxid, j)
+            if (k - j) * _SPARSE < len(ids) - start:
+                here = wanted[j:k]
+            j = k
+        if here is not None:  # look each up rather than score the whole block
+            for docnum in here:
+                i = bisect_left(ids, docnum, start)
+                if i < len(ids) and ids[i] == docnum:
+                    tf = weights[i]
+                    scores[docnum] = idf * ((tf * k1_1) / (tf + norms[lengths[docnum]]))
+                    if values is not None:
+                        values[docnum] = m._values[i]
+        else:
+            if start:
+                ids, weights = ids[start:], weights[start:]
+            if values is not None:
+                values.update(zip(ids, m._values[start:]))
+            for docnum, tf in zip(ids, weights):
+                scores[docnum] = idf * ((tf * k1_1) / (tf + norms[lengths[docnum]]))
+        start = 0
         m._next_block()
         if m._atend:
             return scores
