@@ -14,7 +14,7 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.util import make_binary_tree
 
-from searchkit import Index
+from searchkit import Index, bulk
 from searchkit.bulk import matching_docs, segment_scores
 from searchkit.index import _RankedCollector
 
@@ -75,6 +75,20 @@ filters = st.fixed_dictionaries({}, optional={
 @given(text=queries, filters=filters, any_terms=st.booleans(), sort=st.sampled_from(["relevance", "newest", "oldest"]),
        limit=st.sampled_from([1, 5, 40]))
 def test_bulk_scores_equal_whooshs_own(index, text, filters, any_terms, sort, limit):
+    _assert_ranked_as_whoosh_ranks(index, text, filters, any_terms, sort, limit)
+
+
+@pytest.mark.parametrize("sparse", [0, bulk._SPARSE, 10**9], ids=["always", "as shipped", "never"])
+def test_wanted_articles_looked_up_one_by_one_or_read_with_their_block_score_the_same(index, monkeypatch, sparse):
+    """An AND (or a phrase) reads the commoner side only for the articles the rarer side matched,
+    looking them up in a block when they are few: either way, Whoosh's matches and scores."""
+    monkeypatch.setattr(bulk, "_SPARSE", sparse)
+    for text in ("harbour beacon", "salt gull pier", "tide storm", '"storm tide"', '"quay levy storm"', "levy -vote"):
+        for filters in ({}, {"people": ["Marlow"]}):
+            _assert_ranked_as_whoosh_ranks(index, text, filters, False, "relevance", 40)
+
+
+def _assert_ranked_as_whoosh_ranks(index, text, filters, any_terms, sort, limit):
     q, allow = index._queries(text, any_terms=any_terms, **filters)
     with index._searchers.lease() as s:
         if allow is not None:  # the filter's articles, found in bulk: those Whoosh finds
