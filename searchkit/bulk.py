@@ -20,8 +20,10 @@ from array import array
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import accumulate
+from pickle import loads
 
 from whoosh.columns import NumericColumn
+from whoosh.formats import Positions
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh import query as wq
 from whoosh.matching import (
@@ -38,6 +40,8 @@ from whoosh.matching import (
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
+
+from .analysis import OnePassPositions
 
 Scores = dict  # document number within the segment -> score
 
@@ -289,19 +293,30 @@ def _phrase_scores(ms: list, terms: list, reader, only=None) -> Scores:
         if not docs:
             return {}
     encoded = [values[id(t)] for t in terms]
-    decoders = [t.format.decoder("positions") for t in terms]
+    decoders = [_positions if type(t.format) in (Positions, OnePassPositions) else t.format.decoder("positions")
+                for t in terms]
     found = {}
     for docnum in docs:
         raw = [v[docnum] for v in encoded]
-        starts = None  # where the phrase could start, from the words with the fewest positions first
-        for k in sorted(range(len(raw)), key=lambda k: len(raw[k])):
-            here = {p - k for p in decoders[k](raw[k])}
-            starts = here if starts is None else starts & here
+        # Where the phrase could start, from the word with the fewest positions (the shortest
+        # value), kept while each next word is at its place after it.
+        order = sorted(range(len(raw)), key=lambda k: len(raw[k]))
+        first = order[0]
+        starts = [p - first for p in decoders[first](raw[first])]
+        for k in order[1:]:
+            at = set(decoders[k](raw[k]))
+            starts = [s for s in starts if s + k in at]
             if not starts:
                 break
         if starts:
             found[docnum] = _tree_sum(parts, 0, len(parts), docnum)
     return found
+
+
+def _positions(value: bytes):
+    """The positions in a posting's value, as Whoosh's ``Positions.decode_positions`` reads them (a
+    count, then a pickled list of gaps), with the running sum done in C."""
+    return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
 
 
 def _tree_sum(parts: list, lo: int, hi: int, docnum: int) -> float:

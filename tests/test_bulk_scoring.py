@@ -187,3 +187,14 @@ def test_an_exact_phrase_is_scored_without_whooshs_phrase_matcher(index):
             assert found == _one_by_one(phrase.matcher(sub, s.context(needs_current=True)))
             checked += bool(found)
     assert checked >= 2
+
+
+@given(st.lists(st.integers(0, 100_000), max_size=60, unique=True).map(sorted))
+def test_positions_read_as_whoosh_reads_them(positions):
+    from whoosh.formats import Positions
+
+    from searchkit.bulk import _positions
+
+    value = Positions().encode(positions)
+    assert list(_positions(value)) == Positions().decode_positions(value) == positions
+    assert list(_positions(value[:-1])) == positions  # a value written without pickle's last byte
