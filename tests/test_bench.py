@@ -65,3 +65,21 @@ def test_harness_runs_at_smoke_size_and_prints_the_numbers(tmp_path, capsys):
     for category in ("term", "and2", "and3", "phrase", "person", "daterange", "datesorted"):
         assert f"  {category} " in out
     assert "--help" in out and "one search" in out
+
+
+def test_an_indexing_run_reports_its_own_peak_memory_not_the_harness(tmp_path):
+    """Each indexing run is a new program started by the harness; a large harness must not show up in it."""
+    import sys
+
+    import pytest
+
+    from searchkit.bench import harness
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the carried-over peak is Linux's")
+    write_corpus(tmp_path / "corpus", 30, seed=5)
+    ballast = bytearray(400 * 2**20)  # the harness after searching a big index
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    run = harness.index_in_child("searchkit", [tmp_path / "corpus"], tmp_path / "idx", procs=1, schema="current")
+    del ballast
+    assert run["articles"] == 30 and run["rss_main_mb"] < 300
