@@ -189,6 +189,17 @@ def test_an_exact_phrase_is_scored_without_whooshs_phrase_matcher(index):
     assert checked >= 2
 
 
+@pytest.mark.parametrize("words", [["storm", "tide"], ["quay", "levy", "storm"], ["tide", "tide"], ["salt", "gull"]])
+def test_whooshs_own_phrase_matcher_is_scored_in_bulk_as_it_scores(index, words):
+    """A Whoosh Phrase (not the parser's BulkPhrase) has already found its first match when made."""
+    with index._searchers.lease() as s:
+        for sub, _ in s.leaf_searchers():
+            def made():
+                return wq.Phrase("body_exact", words).matcher(sub, s.context(needs_current=True))
+
+            assert segment_scores(made(), sub.reader()) == _one_by_one(made())
+
+
 @given(st.lists(st.integers(0, 100_000), max_size=60, unique=True).map(sorted))
 def test_positions_read_as_whoosh_reads_them(positions):
     from whoosh.formats import Positions
