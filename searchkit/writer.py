@@ -40,7 +40,7 @@ BATCH_SIZE = 2000  # articles per commit in write_articles: a crash loses at mos
 CHUNK_SIZE = 500  # records sent to a worker at a time
 # Articles in a worker's segment, at least (the pipeline commits per segment) ... Each segment
 # adds to every search (its matchers, its statistics): 100k articles in 4 segments instead of 10
-# searched 15-40% faster at the median (BENCHMARKS.md, fourth round).
+# searched 20-40% faster at the median (BENCHMARKS.md, fourth round).
 SEGMENT_DOCS = 25_000
 MAX_SEGMENT_DOCS = 100_000  # ... and at most
 # Memory for a writer's postings before it writes a sorted run of them to disk: this
