@@ -79,7 +79,10 @@ def untrusted(path: Path) -> str | None:
 
     me, my_group = os.geteuid(), os.getegid()
     for item in [path, *(p for p in path.iterdir() if p.is_file())]:
-        st = item.lstat()
+        try:
+            st = item.lstat()
+        except FileNotFoundError:  # a writer's temporary file, renamed or removed since the listing
+            continue
         if st.st_mode & stat.S_IWOTH:
             return f"{item} can be written by every user"
         if st.st_mode & stat.S_IWGRP and st.st_gid != my_group:

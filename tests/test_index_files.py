@@ -193,6 +193,17 @@ def built(tmp_path) -> Path:
     return index_dir
 
 
+def test_a_file_a_writer_renames_while_the_index_opens_is_passed_over(built, monkeypatch):
+    """Opening reads every file's permissions; a writer's temporary table of contents can be
+    renamed between the folder's listing and that read (seen when searching during a long write)."""
+    ghost = built / "_MAIN_9.toc.1796433186.3631094"
+    listing, is_file = Path.iterdir, Path.is_file
+    monkeypatch.setattr(Path, "iterdir", lambda self: iter([*listing(self), ghost]) if self == built else listing(self))
+    monkeypatch.setattr(Path, "is_file", lambda self: self == ghost or is_file(self))
+    with Index.open(built) as index:
+        assert index.search("harbour").total == len(indexed_ids(built))
+
+
 def _refused(index_dir: Path, reason: str) -> None:
     with pytest.raises(UntrustedIndexError, match=reason):
         Index.open(index_dir)
