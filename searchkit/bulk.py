@@ -190,6 +190,52 @@ def segment_scores(matcher, reader, keep: dict | None = None, only=None) -> Scor
     return _one_by_one(matcher)
 
 
+def segment_docs(matcher) -> set[int] | None:
+    """The documents ``matcher`` matches from where it stands (it is then used up), without scoring
+    them; None, with the matcher untouched, for a tree with a kind of matcher this does not read
+    (phrases among them: use :func:`segment_scores`). A sort by date needs the scores of only the
+    few articles on the page's days.
+    """
+    return _docs(matcher) if _docs_readable(matcher) else None
+
+
+def _docs_readable(matcher) -> bool:
+    kind = type(matcher)
+    if kind is W3LeafMatcher or kind is NullMatcherClass:
+        return True
+    if kind is WrappingMatcher or kind is FilterMatcher:
+        return _docs_readable(matcher.child)
+    if kind is UnionMatcher or kind is IntersectionMatcher or kind is AndNotMatcher:
+        return _docs_readable(matcher.a) and _docs_readable(matcher.b)
+    return False
+
+
+def _docs(matcher) -> set[int]:
+    kind = type(matcher)
+    if kind is W3LeafMatcher:
+        docs: set[int] = set()
+        start = matcher._i
+        while matcher.is_active():
+            ids, _ = _block(matcher)
+            docs.update(ids[start:] if start else ids)
+            start = 0
+            matcher._next_block()
+        return docs
+    if kind is NullMatcherClass:
+        return set()
+    if kind is WrappingMatcher:
+        return _docs(matcher.child)
+    if kind is FilterMatcher:
+        docs = _docs(matcher.child)
+        return docs - matcher._ids if matcher._exclude else docs & matcher._ids
+    a = _docs(matcher.a)
+    if kind is UnionMatcher:
+        return a | _docs(matcher.b)
+    if kind is IntersectionMatcher:
+        return a & _docs(matcher.b) if a else a
+    return a - _docs(matcher.b) if a and matcher.b.is_active() else a  # AndNotMatcher
+
+
 def _size(matcher) -> float:
     """About how much reading ``matcher``'s documents takes (bytes of postings), to read the smaller side first."""
     kind = type(matcher)
@@ -361,6 +407,7 @@ def _leaf_scores(m: W3LeafMatcher, reader, values: dict | None = None, only=None
                 m._next_block()
                 if m._atend:
                     return scores
+                start = 0  # the next block is read from its first posting
                 continue
         ids, weights = _block(m)
         if values is not None and m._values is None:

@@ -28,7 +28,7 @@ from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
 
 from .article import Article
-from .bulk import column_values, matching_docs, segment_scores
+from .bulk import column_values, matching_docs, segment_docs, segment_scores
 from .errors import ArticleNotFoundError, IndexBusyError, QueryError
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
@@ -114,7 +114,8 @@ class _RankedCollector(TopCollector):
     Relevance ties go to the newer article; date orders break ties by score; undated
     articles come last. ``allow`` (a query) keeps only the articles it matches. Each
     segment's matches are scored at once (:func:`searchkit.bulk.segment_scores`); only
-    those that can still make the top N are looked at one by one.
+    those that can still make the top N are looked at one by one. A date order reads only
+    the matches' numbers and dates, and scores the articles on the days that can make the page.
     """
 
     def __init__(self, limit: int, sort: str, allow=None):
@@ -135,6 +136,8 @@ class _RankedCollector(TopCollector):
 
     def collect_matches(self):
         # (ranking.weighting() has no final() step that would re-score each match.)
+        if self.sort != "relevance" and self._by_date():
+            return
         scores = segment_scores(self.matcher, self.subsearcher.reader())
         offset, allowed = self.offset, self._allowed
         if allowed is not None:
@@ -159,6 +162,29 @@ class _RankedCollector(TopCollector):
             for docnum, day in keys.items():
                 if floor is None or day >= floor:
                     self._push((day, scores[docnum], -(offset + docnum)))
+
+    def _by_date(self) -> bool:
+        """A date sort's share of this segment: every match's date, and the score of only those on
+        the days that can make the page. False (nothing done) for a query :func:`segment_docs` cannot read."""
+        reader = self.subsearcher.reader()
+        docs = segment_docs(self.matcher)
+        if docs is None:
+            return False
+        offset, allowed, limit = self.offset, self._allowed, self.limit
+        if allowed is not None:
+            docs = {d for d in docs if d + offset in allowed}
+        self.total += len(docs)
+        if not docs:
+            return True
+        days, date_key = column_values(reader, "date"), self._date_key
+        if len(docs) > limit:
+            floor = heapq.nlargest(limit, map(date_key, map(days.__getitem__, docs)))[-1]
+            docs = [d for d in docs if date_key(days[d]) >= floor]
+        # A new matcher: the first was used up; only the chosen documents' blocks are read.
+        scores = segment_scores(self.q.matcher(self.subsearcher, self.context), reader, only=docs)
+        for docnum in docs:
+            self._push((date_key(days[docnum]), scores[docnum], -(offset + docnum)))
+        return True
 
     def _date_key(self, value: int) -> int:
         if self.sort == "oldest":

@@ -189,6 +189,18 @@ def test_an_exact_phrase_is_scored_without_whooshs_phrase_matcher(index):
     assert checked >= 2
 
 
+def test_any_one_match_can_be_scored_alone(index):
+    """Scoring only some articles (a date sort's page, the other side of an AND) from a matcher that
+    already stands inside a block: an article in a later block is not cut off with the first block's start."""
+    q, _ = index._queries("harbour salt title:levy")
+    with index._searchers.lease() as s:
+        context = s.context(needs_current=True)
+        for sub, _ in s.leaf_searchers():
+            every = segment_scores(q.matcher(sub, context), sub.reader())
+            for docnum, score in every.items():
+                assert segment_scores(q.matcher(sub, context), sub.reader(), only=[docnum]) == {docnum: score}
+
+
 @pytest.mark.parametrize("words", [["storm", "tide"], ["quay", "levy", "storm"], ["tide", "tide"], ["salt", "gull"]])
 def test_whooshs_own_phrase_matcher_is_scored_in_bulk_as_it_scores(index, words):
     """A Whoosh Phrase (not the parser's BulkPhrase) has already found its first match when made."""
