@@ -85,5 +85,5 @@ def name_runs(people_field, name: str) -> list[str]:
     One indexed term per run lets the filter find an article's names in one lookup, and only
     within one name ("Lee Brown" does not select an article naming Anna Lee and Brown Smith).
     """
-    words = [token for token in people_field.process_text(name, mode="index")]
+    words = list(people_field.process_text(name, mode="index"))
     return [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + MAX_RUN) + 1)]

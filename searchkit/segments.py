@@ -19,10 +19,9 @@ from __future__ import annotations
 import heapq
 from array import array
 import marshal
+import zlib
 from collections.abc import Iterator
 from operator import itemgetter
-
-import zlib
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
