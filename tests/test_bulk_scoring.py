@@ -221,3 +221,22 @@ def test_positions_read_as_whoosh_reads_them(positions):
     value = Positions().encode(positions)
     assert list(_positions(value)) == Positions().decode_positions(value) == positions
     assert list(_positions(value[:-1])) == positions  # a value written without pickle's last byte
+
+
+def test_a_date_order_scores_only_the_articles_that_can_make_the_page(index, monkeypatch):
+    """Newest first reads every match's number and date, but scores only those on the page's days."""
+    import searchkit.index as index_module
+
+    asked = []
+    real = index_module.segment_scores
+
+    def spy(matcher, reader, keep=None, only=None):
+        found = real(matcher, reader, keep, only)
+        asked.append((only, len(found)))
+        return found
+
+    monkeypatch.setattr(index_module, "segment_scores", spy)
+    results = index.search("harbour", sort="newest", limit=3, snippets=False, suggest=False)
+    assert results.total > 50 and len(results.hits) == 3
+    assert asked and all(only is not None for only, _ in asked)
+    assert sum(n for _, n in asked) < results.total / 4
