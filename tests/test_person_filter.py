@@ -88,3 +88,14 @@ def test_an_index_without_person_words_filters_by_the_names_words(tmp_path):
                 if any(words[i:i + len(run)] == run for i in range(len(words))):
                     in_a_row.add(a.id)
             assert _named(before, wanted) == in_a_row
+
+
+def test_the_filter_is_a_lookup_of_the_names_words_not_a_phrase():
+    """One term per spelling in person_words: no positions read (the reason for the field)."""
+    from whoosh import query as wq
+
+    from searchkit.query import filter_query
+
+    assert filter_query(make_schema(), people=["Sergei LAVROV"]) == wq.Term("person_words", "sergei lavrov")
+    assert filter_query(make_schema(), people=["Lukašenko"]) == wq.Or(
+        [wq.Term("person_words", "lukasenko"), wq.Term("person_words", "lukashenko")])
