@@ -327,9 +327,9 @@ def _phrase_scores(ms: list, terms: list, reader, only=None) -> Scores:
     Whoosh's phrase matcher is a binary tree of intersections of the words' matchers (its score
     their sum, in that tree's order) whose spans grow word by word, each next word exactly one
     position after the span's end (slop 1, in order, at least 1 apart). Here the words are
-    read rarest first, each only in the blocks that hold an article all the rarer ones have
-    (making Whoosh's intersection tree already reads its way to the first match, one call at
-    a time), then the positions of those articles are compared.
+    read rarest first, each only in the blocks that hold an article all the rarer ones have,
+    then the positions of those articles are compared. The tree itself is never made: its
+    constructor already reads its way to the first match, one call at a time.
     """
     values = {id(t): {} for t in terms}
     parts: list = [None] * len(ms)
