@@ -11,6 +11,10 @@ For anything else (queries, character offsets for highlighting) it runs the chai
 
 from __future__ import annotations
 
+import zlib
+from itertools import compress
+from operator import add, ne
+
 from whoosh.analysis import (
     CharsetFilter,
     CompositeAnalyzer,
@@ -21,7 +25,7 @@ from whoosh.analysis import (
     Token,
 )
 from whoosh import columns, fields
-from whoosh.formats import Positions
+from whoosh.formats import Existence, Positions
 
 STEM_CACHE = 200_000  # stems remembered per analyzer (cleared when full, as StemFilter does)
 
@@ -144,6 +148,13 @@ class OnePassAnalyzer(CompositeAnalyzer):
                                     tokenize=tokenize, mode=mode, no_morph=no_morph, **kwargs)
         return _tokens(plan.terms(value), positions, start_pos, kwargs)
 
+    def words(self, text: str) -> list[str]:
+        """Every word of ``text`` as this analyzer makes it (stopwords included), in order."""
+        plan = self._plan
+        if plan is not None and plan.stop is None and isinstance(text, str):
+            return plan.folded_words(text)
+        return [t.text for t in self(text, removestops=False)]
+
     def terms(self, text: str) -> list[tuple[int, str]]:
         """(position, word) of every word this analyzer indexes from ``text``."""
         plan = self._plan
@@ -263,3 +274,66 @@ def one_pass_fields(schema):
             field.analyzer = OnePassAnalyzer(field.analyzer)
             field.format = OnePassPositions(field_boost=field.format.field_boost)
     return schema
+
+
+PAIR_BUCKETS = 8191  # a prime: the terms of a WordPairs field (pairs' buckets), whatever the corpus's size
+_31 = 31
+_CODES: dict[str, int] = {}  # each word's code (crc32 % PAIR_BUCKETS) for the pairs' buckets
+
+
+def _code(word: str) -> int:
+    code = _CODES.get(word)
+    if code is None:
+        if len(_CODES) > STEM_CACHE:
+            _CODES.clear()
+        code = _CODES[word] = zlib.crc32(word.encode("utf-8")) % PAIR_BUCKETS  # small ints: faster sums
+    return code
+
+
+class WordPairs(fields.FieldType):
+    """Not searched itself: which pairs of neighbouring words (as ``analyzer`` splits and folds a
+    text) an article has, for pairs with a word in ``common``, each hashed to one of
+    ``PAIR_BUCKETS`` terms.
+
+    A phrase with a common word ("minister of the interior") otherwise makes the phrase search
+    read where that word stands in nearly every article. Its pairs' terms give a few candidate
+    articles first (those having every such pair, or another pair in the same bucket);
+    positions are then read for those alone. Only pairs of a common word and another are kept:
+    phrases of rarer words have few candidates already, pairs of two common words would
+    narrow little, and every pair would double the postings an article adds. Hashing keeps
+    the field's word list short (pairs are many, and each word costs a segment time).
+    """
+
+    indexed = True
+    stored = False
+    scorable = False
+
+    def __init__(self, analyzer, common):
+        self.analyzer = analyzer if isinstance(analyzer, OnePassAnalyzer) else OnePassAnalyzer(analyzer)
+        self.common = frozenset(common)
+        self.format = Existence()
+
+    def buckets(self, words: list[str]) -> set[int]:
+        """The bucket of each pair in ``words`` (a run of folded words) with one common word and one other."""
+        codes = list(map(_CODES.get, words))
+        if None in codes:
+            codes = [code if code is not None else _code(w) for code, w in zip(codes, words)]
+        common = list(map(self.common.__contains__, words))
+        # (code of a word * 31 + code of the next) % PAIR_BUCKETS for each pair of a common word and
+        # another, in C-level loops (this runs for every article indexed).
+        mixed = map(add, map(_31.__mul__, codes), codes[1:])
+        return set(map(PAIR_BUCKETS.__rmod__, compress(mixed, map(ne, common, common[1:]))))
+
+    def pair_terms(self, words: list[str]) -> list[str]:
+        """The terms (sorted) a phrase of ``words`` needs an article to have."""
+        return sorted(_BUCKET_TERMS[n].decode("ascii") for n in self.buckets(words))
+
+    def terms_of(self, text: str) -> list[bytes]:
+        """The terms indexing ``text`` adds."""
+        return [_BUCKET_TERMS[n] for n in self.buckets(self.analyzer.words(text))]
+
+    def index(self, value, **kwargs):
+        return [(term, 1, 1.0, b"") for term in self.terms_of(value)]
+
+
+_BUCKET_TERMS = [str(n).encode("ascii") for n in range(PAIR_BUCKETS)]

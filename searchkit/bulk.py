@@ -42,6 +42,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
 from .analysis import OnePassPositions
+from .schema import PAIRS_OF
 
 Scores = dict  # document number within the segment -> score
 
@@ -186,7 +187,7 @@ def segment_scores(matcher, reader, keep: dict | None = None, only=None) -> Scor
     if kind is _DeferredPhraseMatcher and not matcher.started and matcher.slop == 1:
         terms = [_term_matcher(m) for m in matcher.ms]
         if all(t is not None and t.supports("positions") for t in terms):
-            return _phrase_scores(matcher.ms, terms, reader, only)
+            return _phrase_scores(matcher.ms, terms, reader, _pair_docs(matcher.pairs, only))
     return _one_by_one(matcher)
 
 
@@ -255,7 +256,7 @@ def _size(matcher) -> float:
     if kind is SpanNear2.SpanNear2Matcher:
         return _size(matcher.child)
     if kind is _DeferredPhraseMatcher:
-        return min(_size(m) for m in matcher.ms)
+        return min(_size(m) for m in [*matcher.ms, *matcher.pairs])
     return float("inf")  # unknown: read whole, so first
 
 
@@ -283,7 +284,14 @@ class BulkPhrase(wq.Phrase):
             if (self.fieldname, word) not in reader:
                 return NullMatcher()
             terms.append(wq.Term(self.fieldname, word))
-        m = _DeferredPhraseMatcher([t.matcher(searcher, context) for t in terms], self.slop)
+        pairs = []
+        pairs_field = PAIRS_OF.get(self.fieldname)
+        if self.slop == 1 and pairs_field in schema:
+            for term in sorted(schema[pairs_field].pair_terms(list(self.words))):
+                if (pairs_field, term) not in reader:  # no article of this segment has that pair
+                    return NullMatcher()
+                pairs.append(wq.Term(pairs_field, term).matcher(searcher, context))
+        m = _DeferredPhraseMatcher([t.matcher(searcher, context) for t in terms], self.slop, pairs)
         return m if self.boost == 1.0 else WrappingMatcher(m, boost=self.boost)
 
 
@@ -295,8 +303,9 @@ class _DeferredPhraseMatcher:
         Matcher.__eq__, Matcher.__ne__, Matcher.__lt__, Matcher.__gt__, Matcher.__le__, Matcher.__ge__)
     __hash__ = None
 
-    def __init__(self, ms: list, slop: int):
+    def __init__(self, ms: list, slop: int, pairs: list = ()):
         self.ms, self.slop = ms, slop
+        self.pairs = pairs  # matchers of the phrase's pairs' terms in a WordPairs field: every match has them all
 
     @property
     def started(self) -> bool:
@@ -358,6 +367,41 @@ def _phrase_scores(ms: list, terms: list, reader, only=None) -> Scores:
         if starts:
             found[docnum] = _tree_sum(parts, 0, len(parts), docnum)
     return found
+
+
+def _pair_docs(pairs: list, only=None):
+    """The documents among ``only`` (None: all) that have every pair's term (``pairs``: term
+    matchers of a :class:`~searchkit.analysis.WordPairs` field), read smallest first, each
+    only in the blocks that can hold a document still wanted; ``only`` itself without pairs."""
+    docs = only
+    for m in sorted(pairs, key=_size):
+        while type(m) is FilterMatcher or type(m) is WrappingMatcher:  # deleted articles: the words' matchers skip them
+            m = m.child
+        if type(m) is not W3LeafMatcher:
+            continue
+        if docs is None:
+            docs = _docs(m)
+        else:
+            docs = _leaf_docs(m, docs)
+        if not docs:
+            return docs
+    return docs
+
+
+def _leaf_docs(m: W3LeafMatcher, only) -> set[int]:
+    """The documents of ``only`` in a term's postings from the current one on."""
+    wanted = sorted(only)
+    found = set()
+    j, start = 0, m._i
+    while m.is_active() and j < len(wanted):
+        if wanted[j] <= m._maxid:
+            ids, _ = _block(m)
+            k = bisect_right(wanted, m._maxid, j)
+            found.update(ids[start:] if start else ids)
+            j = k
+        start = 0
+        m._next_block()
+    return found.intersection(only)
 
 
 def _positions(value: bytes):

@@ -12,7 +12,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
-from .analysis import WordCounts, one_pass_fields
+from .analysis import WordCounts, WordPairs, one_pass_fields
 
 # Any apostrophe or quote, straight or curly, ends a token ("Russia’s" and "Russia's" both
 # give "russia" "s"), so the style of quotes never matters and "Lukashenko’s" finds "Lukashenko".
@@ -29,6 +29,8 @@ def exact_analyzer():
 # sentence typed as a query is full of), except "who", which in news is also the WHO. The
 # shorter default StopFilter list is not used: it drops "us" and "may" (the US, Theresa May).
 STOPWORDS = frozenset(stoplists["en"]) - {"who"}
+# Words in most articles, whose pairs with their neighbours narrow phrase searches (``body_pairs``).
+COMMON_WORDS = frozenset(stoplists["en"]) | {"said"}
 
 
 def ranked_analyzer():
@@ -47,6 +49,7 @@ PEOPLE_BOOST = 1.5
 
 TEXT_FIELDS = ("title", "people", "body")  # searched by unfielded terms
 EXACT_TWIN = {"title": "title_exact", "body": "body_exact"}  # where quoted phrases go
+PAIRS_OF = {"body_exact": "body_pairs"}  # the WordPairs field that narrows a phrase search in a field
 
 
 def make_schema() -> fields.Schema:
@@ -55,7 +58,9 @@ def make_schema() -> fields.Schema:
     ``body_counts`` is a column of each article's counts of its ``body`` words, for feedback
     re-ranking (:mod:`searchkit.ranking`); indexes made before it (format 1) re-rank without it.
     ``person_words`` holds :func:`name_runs` of each name, for the person filter; indexes
-    made before it (formats 1 and 2) filter by a phrase in ``people`` instead.
+    made before it (formats 1 and 2) filter by a phrase in ``people`` instead. ``body_pairs``
+    (:class:`WordPairs`) narrows phrase searches in ``body_exact``; without it (formats 1-3)
+    they read the positions of every article having all the phrase's words.
     """
     body_analyzer = ranked_analyzer()
     return one_pass_fields(fields.Schema(
@@ -70,6 +75,7 @@ def make_schema() -> fields.Schema:
         body=fields.TEXT(analyzer=body_analyzer),
         body_counts=WordCounts(body_analyzer),
         body_exact=fields.TEXT(analyzer=exact_analyzer()),
+        body_pairs=WordPairs(exact_analyzer(), COMMON_WORDS),
         source=fields.TEXT(analyzer=exact_analyzer()),
         date=fields.DATETIME(sortable=True),
     ))

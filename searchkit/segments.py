@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from collections import defaultdict
 import marshal
 import zlib
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .analysis import OnePassAnalyzer, OnePassPositions
+from .analysis import OnePassAnalyzer, OnePassPositions, WordPairs
 
 # Rough bytes of memory per posting kept (three list slots, a value's bytes object) and per
 # new word (a dict entry, a list, the word's bytes): to honour ``limitmb`` approximately.
@@ -36,7 +37,9 @@ _POSTING_BYTES = 64
 _TERM_BYTES = 200
 _COMPRESS_FROM = 3 * 4  # postings list items (three per posting) from which a word's postings are compressed
 
-Postings = list  # flat: docnum, weight, value, docnum, weight, value, ...
+# Flat: docnum, weight, value, docnum, weight, value, ...; or, for postings added with
+# TermPool.add_bare (weight 1, no value), an array of their document numbers.
+Postings = list | array
 TermPostings = tuple  # (fieldname, word bytes, Postings)
 
 
@@ -48,6 +51,7 @@ class TermPool:
         self.limit = int(limitmb * 2**20)
         self.size = 0
         self.fields: dict[str, dict[bytes, Postings]] = {}
+        self.bare: dict[str, dict[bytes, array]] = {}  # see add_bare
         self.runs: list[str] = []
         # Each word's documents arrive in increasing order, as documents are added one by one;
         # not so when segments are merged (their postings come word by word, segment by segment).
@@ -88,27 +92,50 @@ class TermPool:
         if self.size > self.limit:
             self._spill()
 
+    def add_bare(self, fieldname: str, docnum: int, words: list[bytes]) -> None:
+        """Add one document's postings in a field without frequencies or positions (weight 1, no value).
+
+        Only their documents' numbers are kept, four bytes a posting: a WordPairs field adds
+        hundreds per article, which kept as the others would make the pool spill to disk twice as often.
+        """
+        words_of = self.bare.get(fieldname)
+        if words_of is None:
+            words_of = self.bare[fieldname] = defaultdict(_doc_array)
+        known = len(words_of)
+        for key in words:
+            words_of[key].append(docnum)
+        self.size += 4 * len(words) + _TERM_BYTES * (len(words_of) - known)
+        if self.size > self.limit:
+            self._spill()
+
     def _sorted(self) -> Iterator[TermPostings]:
         fields, self.fields, self.size = self.fields, {}, 0
-        for fieldname in sorted(fields):
-            words = fields.pop(fieldname)
+        bare, self.bare = self.bare, {}
+        for fieldname in sorted(fields.keys() | bare.keys()):
+            words = fields.pop(fieldname, {})
+            for word, docs in bare.pop(fieldname, {}).items():  # both kinds in a field: segments merged into a writer
+                if word in words:
+                    words[word] = _flat(words[word]) + _flat(docs)
+                else:
+                    words[word] = docs
             for word in sorted(words):
                 yield fieldname, word, words.pop(word)
 
     def _spill(self) -> None:
         name = f"{len(self.runs)}.terms"
         with self.tempstore.create_file(name).raw_file() as f:
-            for record in self._sorted():
-                marshal.dump(record, f)
+            for fieldname, word, postings in self._sorted():
+                marshal.dump((fieldname, word, postings.tobytes() if type(postings) is array else postings), f)
         self.runs.append(name)
 
     def _read_run(self, name: str) -> Iterator[TermPostings]:
         with self.tempstore.open_file(name).raw_file() as f:
             while True:
                 try:
-                    yield marshal.load(f)
+                    fieldname, word, postings = marshal.load(f)
                 except EOFError:
                     return
+                yield fieldname, word, _doc_array(postings) if type(postings) is bytes else postings
 
     def terms(self) -> Iterator[TermPostings]:
         """Every word's postings, by field then word; each word once, its documents in order."""
@@ -117,7 +144,10 @@ class TermPool:
         pending = None
         for record in merged:  # equal words come from the runs in the order they were written
             if pending is not None and record[0] == pending[0] and record[1] == pending[1]:
-                pending[2].extend(record[2])
+                if type(pending[2]) is type(record[2]):
+                    pending[2].extend(record[2])
+                else:
+                    pending = (pending[0], pending[1], _flat(pending[2]) + _flat(record[2]))
                 continue
             if pending is not None:
                 yield self._ordered(pending)
@@ -129,12 +159,15 @@ class TermPool:
         if self.in_order:
             return record
         postings = record[2]
+        if type(postings) is array:
+            return record[0], record[1], array("I", sorted(postings))
         triples = sorted(zip(postings[0::3], postings[1::3], postings[2::3]), key=itemgetter(0))
         return record[0], record[1], [x for triple in triples for x in triple]
 
     def iter_postings(self):
         """Whoosh's interface: every posting as a tuple, in order."""
         for fieldname, word, postings in self.terms():
+            postings = _flat(postings)
             for i in range(0, len(postings), 3):
                 yield fieldname, word, postings[i], postings[i + 1], postings[i + 2]
 
@@ -145,6 +178,17 @@ class TermPool:
             except OSError:
                 pass
         self.runs = []
+
+
+def _doc_array(data: bytes = b"") -> array:
+    docs = array("I")
+    docs.frombytes(data)
+    return docs
+
+
+def _flat(postings: Postings) -> list:
+    """``postings`` as a flat list, whichever way they are kept."""
+    return [x for docnum in postings for x in (docnum, 1.0, b"")] if type(postings) is array else postings
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -195,6 +239,9 @@ class FastSegmentWriter(SegmentWriter):
                             field.analyzer, OnePassAnalyzer):
                         items = field.format.postings(value, field.analyzer)
                         pool.add_words(name, docnum, items)
+                    elif isinstance(value, str) and type(field) is WordPairs:
+                        items = field.terms_of(value)
+                        pool.add_bare(name, docnum, items)
                     else:
                         items = list(field.index(value))
                         for word, _, weight, encoded in items:
@@ -254,7 +301,7 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
     """
     compression = getattr(getattr(fieldwriter, "_codec", None), "_compression", 0)
     current = None
-    field_lengths: list[int] = []
+    field_lengths: list[int] | None = None
     for fieldname, word, postings in terms:
         if fieldname != current:
             if current is not None:
@@ -263,18 +310,22 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
             fieldwriter.start_field(fieldname, schema[fieldname])
             if type(getattr(fieldwriter, "_postwriter", None)) is W3PostingsWriter:
                 fieldwriter._postwriter = _Pickle5Postings.like(fieldwriter._postwriter)
-            # A document's length in this field, looked up once per document instead of once per posting.
-            if lengths is not None:
+            # A document's length in this field, looked up once per document instead of once per
+            # posting; None for a field without lengths (not scorable: Whoosh keeps none).
+            if lengths is not None and schema[fieldname].scorable:
                 field_lengths = [lengths.doc_field_length(d, fieldname) for d in range(doc_count)]
             else:
-                field_lengths = [0] * doc_count
+                field_lengths = None
         fieldwriter.start_term(word)
         block = getattr(fieldwriter, "_postwriter", None)
         if type(block) is _Pickle5Postings:
             # zlib costs tens of microseconds a call, mostly to set up, and saves nothing on a few
             # postings: short posting lists are written uncompressed (each block says whether it is).
             block._compression = compression if len(postings) > _COMPRESS_FROM else 0
-            docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
+            if type(postings) is array:
+                docnums, weights, values = postings, [1.0] * len(postings), [b""] * len(postings)
+            else:
+                docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
             size = block._blocklimit
             for start in range(0, len(docnums), size):
                 if start:
@@ -282,22 +333,23 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
                 _fill(block, docnums[start:start + size], weights[start:start + size],
                       values[start:start + size], field_lengths)
         else:
+            postings = _flat(postings)
             for i in range(0, len(postings), 3):
                 docnum = postings[i]
-                fieldwriter.add(docnum, postings[i + 1], postings[i + 2], field_lengths[docnum])
+                fieldwriter.add(docnum, postings[i + 1], postings[i + 2], field_lengths[docnum] if field_lengths else 0)
         fieldwriter.finish_term()
     if current is not None:
         fieldwriter.finish_field()
 
 
-def _fill(block: W3PostingsWriter, docnums: list, weights: list, values: list, field_lengths: list) -> None:
+def _fill(block: W3PostingsWriter, docnums: list, weights: list, values: list, field_lengths: list | None) -> None:
     """Put postings in an empty block buffer, with the statistics ``add_posting`` would keep."""
     block._ids = array("I", docnums)
     block._weights = array("f", weights)
     block._values = [v for v in values if v]
     top = max(weights)
     block._maxweight = top if top > 0 else 0
-    known = [n for n in (field_lengths[d] for d in docnums) if n]  # add_posting ignores a length of 0
+    known = [n for n in (field_lengths[d] for d in docnums) if n] if field_lengths else []  # add_posting ignores 0
     block._minlength = min(known) if known else None
     block._maxlength = max(known) if known else 0
 

@@ -22,12 +22,13 @@ from pathlib import Path
 
 from .errors import IncompatibleIndexError, IndexNotFoundError, UntrustedIndexError
 
-FORMAT = 3  # bumped when an index written by this version cannot be read by the one before
+FORMAT = 4  # bumped when an index written by this version cannot be read by the one before
 # Formats this version reads, and searches and writes as they are. Format 1 has no word-count
 # column (``body_counts``): it re-ranks from its postings, which is slower. Formats 1 and 2
 # have no ``person_words``: the person filter reads the positions of names' words instead,
-# which is slower and lets a run of words span two names.
-READS = (1, 2, 3)
+# which is slower and lets a run of words span two names. Formats 1-3 have no ``body_pairs``: a
+# phrase with a common word reads the positions of every article having all its words.
+READS = (1, 2, 3, 4)
 FORMAT_FILE = "searchkit-format.json"
 
 
@@ -155,7 +156,7 @@ def open_index(path: str | Path, *, trust: bool = False):
     current = set(make_schema().names())
     # No format file: an index older than format 1 (with format 1's fields, or it is incompatible), or
     # one being created right now (the format file is written just after the table of contents).
-    if recorded is None and names not in (current, current - {"body_counts", "person_words"}):
+    if recorded is None and names not in (current, current - {"body_counts", "person_words", "body_pairs"}):
         ix.close()
         raise IncompatibleIndexError(f"the index in {path}/ was built by an older searchkit: {_rebuild_hint(path)}")
     return ix

@@ -85,6 +85,8 @@ def _document(article: Article, fingerprint: str, schema) -> dict:
     }
     if "body_counts" in schema:  # not in indexes of format 1
         doc["body_counts"] = article.body
+    if "body_pairs" in schema:  # not in indexes of formats 1-3
+        doc["body_pairs"] = article.body
     if "person_words" in schema:  # not in indexes of formats 1 and 2
         runs = {run for name in article.people for run in name_runs(schema["people"], name)}
         doc["person_words"] = ",".join(sorted(runs))

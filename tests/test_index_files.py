@@ -269,14 +269,14 @@ def test_pickled_code_in_an_untrusted_index_is_never_loaded(tmp_path):
 # --- index format -------------------------------------------------------------------------------
 
 def test_index_records_its_format(built):
-    assert json.loads((built / "searchkit-format.json").read_text())["format"] == 3
+    assert json.loads((built / "searchkit-format.json").read_text())["format"] == 4
     assert stat.S_IMODE(built.stat().st_mode) & 0o022 == 0
 
 
 def test_other_format_gets_a_rebuild_message_and_rebuild_fixes_it(built, tmp_path):
     (built / "searchkit-format.json").write_text(json.dumps({"format": 99}))
     hint = f"rebuild it with: searchkit index SOURCES... --index {built} --rebuild"
-    with pytest.raises(IncompatibleIndexError, match="has format 99, this searchkit reads formats 1, 2, 3"):
+    with pytest.raises(IncompatibleIndexError, match="has format 99, this searchkit reads formats 1, 2, 3, 4"):
         Index.open(built)
     one_line_error(cli("search", "harbour", "--index", built), f"the index in {built}/ has format 99")
     assert hint in cli("index", tmp_path / "w.jsonl", "--index", built).stderr

@@ -89,6 +89,29 @@ def test_merging_segments_keeps_every_posting(tmp_path, articles):
     assert _postings(merged) == _postings(_build(tmp_path / "theirs", SegmentWriter, articles))
 
 
+@pytest.mark.parametrize("limitmb", [128, 0.05], ids=["in memory", "spilled to disk in runs"])
+def test_a_writer_that_merges_and_adds_keeps_every_posting(tmp_path, articles, limitmb):
+    """Merged segments' postings come one by one, new articles' word pairs as arrays: one field gets both."""
+    folder = tmp_path / "ix"
+    ix = _build(folder, FastSegmentWriter, articles[:60])
+    writer = FastSegmentWriter(ix, limitmb=limitmb)
+    for article in articles[60:]:
+        writer.add_document(**_document(article, article.fingerprint(), writer.schema))
+    writer.commit(optimize=True)
+    merged = whoosh_index.open_dir(str(folder))
+    assert len(merged._segments()) == 1
+    mine = _postings_by_id(merged)  # the merged segment numbers the new articles first
+    assert mine == _postings_by_id(_build(tmp_path / "theirs", SegmentWriter, articles))
+    assert sum(field == "body_pairs" for field, _ in mine) > 1000
+
+
+def _postings_by_id(ix) -> dict:
+    with ix.reader() as reader:
+        ids = {d: reader.stored_fields(d)["id"] for d in range(reader.doc_count_all())}
+    return {key: (sorted((ids[d], weight, value) for d, weight, value in postings), *stats)
+            for key, (postings, *stats) in _postings(ix).items()}
+
+
 def test_searches_find_the_same_articles(tmp_path, articles):
     import json
 
