@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 from pathlib import Path
 
 from whoosh import query as wq
@@ -178,13 +179,26 @@ class _RankedCollector(TopCollector):
             return True
         days, date_key = column_values(reader, "date"), self._date_key
         if len(docs) > limit:
-            floor = heapq.nlargest(limit, map(date_key, map(days.__getitem__, docs)))[-1]
-            docs = [d for d in docs if date_key(days[d]) >= floor]
+            docs = self._on_the_page_days(list(docs), days)
         # A new matcher: the first was used up; only the chosen documents' blocks are read.
         scores = segment_scores(self.q.matcher(self.subsearcher, self.context), reader, only=docs)
         for docnum in docs:
             self._push((date_key(days[docnum]), scores[docnum], -(offset + docnum)))
         return True
+
+    def _on_the_page_days(self, docs: list[int], days: list[int]) -> list[int]:
+        """Those of ``docs`` dated on the days of the ``limit`` first in the date order (ties
+        included), as ``_date_key`` orders them; found in C-level loops (matches can be many)."""
+        values = list(map(days.__getitem__, docs))
+        missing, limit = self._missing, self.limit
+        if self.sort == "oldest":  # undated is the largest value: last
+            floor = heapq.nsmallest(limit, values)[-1]
+            return list(compress(docs, map(floor.__ge__, values)))
+        dated = list(filter(missing.__ne__, values))
+        if len(dated) < limit:  # every dated article makes the page, and undated ones fill it
+            return docs
+        floor = heapq.nlargest(limit, dated)[-1]
+        return [d for d in compress(docs, map(floor.__le__, values)) if days[d] != missing]
 
     def _date_key(self, value: int) -> int:
         if self.sort == "oldest":
@@ -455,14 +469,19 @@ class Index:
         return q, filter_query(self._schema, people=names, source=source, since=since, until=until)
 
     def _suggestion(self, searcher, query: str, allow, any_terms: bool, found: int) -> str | None:
+        context = searcher.context(needs_current=True)  # every OR a tree of unions, as bulk scoring reads them
+
         def finds_more(text: str) -> bool:
             q = parse_query(text, self._schema, any_terms=any_terms)
-            matcher = (wq.And([q, allow]) if allow is not None else q).matcher(searcher)
-            for _ in range(found):  # only up to one more than found: no need to count them all
-                if not matcher.is_active():
-                    return False
-                matcher.next()
-            return matcher.is_active()
+            q = wq.And([q, allow]) if allow is not None else q
+            # Segment by segment, in bulk (Whoosh's phrase matcher reads positions one article at a
+            # time as soon as it is made): stops at the first segment that brings the count past found.
+            n = 0
+            for sub, _ in searcher.leaf_searchers():
+                n += len(segment_scores(q.matcher(sub, context), sub.reader()))
+                if n > found:
+                    return True
+            return False
 
         return suggest_query(query, searcher.reader(), finds_more)
 

@@ -240,3 +240,20 @@ def test_a_date_order_scores_only_the_articles_that_can_make_the_page(index, mon
     assert results.total > 50 and len(results.hits) == 3
     assert asked and all(only is not None for only, _ in asked)
     assert sum(n for _, n in asked) < results.total / 4
+
+
+@given(values=st.lists(st.sampled_from([3, 5, 7, 7, 9, 120, "undated"]), min_size=1, max_size=40),
+       limit=st.integers(1, 12), sort=st.sampled_from(["newest", "oldest"]))
+def test_a_date_order_keeps_the_articles_on_the_pages_days(values, limit, sort):
+    """The articles that can make a page of a date order: those whose day is at least the
+    limit-th best day in that order (ties included, undated last), in any order."""
+    from searchkit.index import _RankedCollector
+
+    undated = 2**63 - 1
+    days = [undated if v == "undated" else v for v in values]
+    collector = _RankedCollector(limit, sort)
+    collector._missing = undated
+    keys = sorted((collector._date_key(day) for day in days), reverse=True)
+    floor = keys[min(limit, len(keys)) - 1]
+    expected = {d for d, day in enumerate(days) if collector._date_key(day) >= floor}
+    assert set(collector._on_the_page_days(list(range(len(days))), days)) == expected
