@@ -25,7 +25,8 @@ from whoosh.analysis import (
     Token,
 )
 from whoosh import columns, fields
-from whoosh.formats import Existence, Positions
+from whoosh.formats import Existence, Frequency, Positions
+from whoosh.system import pack_uint
 
 STEM_CACHE = 200_000  # stems remembered per analyzer (cleared when full, as StemFilter does)
 
@@ -175,9 +176,9 @@ def _tokens(terms: list[tuple[int, str]], positions: bool, start_pos: int, kwarg
         yield t
 
 
-
-class OnePassPositions(Positions):
-    """Whoosh's Positions format (same bytes), that asks a :class:`OnePassAnalyzer` for all words at once."""
+class _OnePassFormat:
+    """A Whoosh format (the class after this one) that, indexing with a :class:`OnePassAnalyzer`,
+    asks it for all words at once (:meth:`postings`) instead of running its chain word by word."""
 
     def word_values(self, value, analyzer, **kwargs):
         if not (isinstance(analyzer, OnePassAnalyzer) and isinstance(value, str)
@@ -185,6 +186,10 @@ class OnePassPositions(Positions):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         yield from self.postings(value, analyzer)
+
+
+class OnePassPositions(_OnePassFormat, Positions):
+    """Whoosh's Positions format (same bytes), that asks a :class:`OnePassAnalyzer` for all words at once."""
 
     def postings(self, text: str, analyzer: OnePassAnalyzer) -> list[tuple[str, int, float, bytes]]:
         """What :meth:`word_values` gives when indexing ``text``, as a list: (word, frequency, weight, positions)."""
@@ -207,6 +212,20 @@ class OnePassPositions(Positions):
 
 
 _ONE_POSITION: dict[int, bytes] = {}  # the encoding of a single position, by position
+
+
+class OnePassFrequency(_OnePassFormat, Frequency):
+    """Whoosh's Frequency format (same bytes: each word's count), that asks a :class:`OnePassAnalyzer` for all words at once."""
+
+    def postings(self, text: str, analyzer: OnePassAnalyzer) -> list[tuple[str, int, float, bytes]]:
+        """What :meth:`word_values` gives when indexing ``text``, as a list: (word, frequency, weight, count)."""
+        boost, packed = self.field_boost, _PACKED_COUNTS
+        return [(word, len(where), len(where) * boost, packed[len(where)] if len(where) < 64 else pack_uint(len(where)))
+                for word, where in word_places(analyzer, text).items()]
+
+
+_PACKED_COUNTS = [pack_uint(n) for n in range(64)]
+ONE_PASS_FORMATS = (OnePassPositions, OnePassFrequency)  # formats whose postings() a segment writer calls
 
 # The words and positions of the last text analyzed for indexing, with the analyzer's steps:
 # a WordCounts column of the same text and chain (body_counts after body) reuses them.
@@ -270,9 +289,10 @@ def one_pass_fields(schema):
     """``schema`` with each text field analyzing in one pass when indexing (same words, positions and bytes)."""
     for name in schema.names():
         field = schema[name]
-        if isinstance(field, fields.TEXT) and type(field.format) is Positions:
+        if isinstance(field, fields.TEXT) and type(field.format) in (Positions, Frequency):
             field.analyzer = OnePassAnalyzer(field.analyzer)
-            field.format = OnePassPositions(field_boost=field.format.field_boost)
+            one_pass = OnePassPositions if type(field.format) is Positions else OnePassFrequency
+            field.format = one_pass(field_boost=field.format.field_boost)
     return schema
 
 

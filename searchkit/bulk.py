@@ -295,6 +295,22 @@ class BulkPhrase(wq.Phrase):
         return m if self.boost == 1.0 else WrappingMatcher(m, boost=self.boost)
 
 
+class SplitWord(BulkPhrase):
+    """One query word that the analyzer splits (``post-Soviet``), searched as its words in a row
+    in an exact field because the field it was meant for keeps no positions; ``stems`` are its
+    words as that field indexes them (what feedback re-ranking counts as the query's words)."""
+
+    def __init__(self, fieldname, words, stems=(), **kwargs):
+        super().__init__(fieldname, words, **kwargs)
+        self.stems = list(stems)
+
+    def normalize(self):
+        q = super().normalize()
+        if isinstance(q, SplitWord):
+            q.stems = self.stems
+        return q
+
+
 class _DeferredPhraseMatcher:
     """Whoosh's matcher of a phrase (``SpanNear2``, in order, at least one apart), made when first used."""
 

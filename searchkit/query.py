@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from whoosh import query as wq
 from whoosh.support.charset import accent_map
 
-from .bulk import BulkPhrase
+from .bulk import BulkPhrase, SplitWord
 from .errors import QueryError
 from .normalize import mend_surrogates
 from .schema import EXACT_TWIN, MAX_RUN, TEXT_FIELDS
@@ -156,11 +156,19 @@ def spellings(text: str) -> list[str]:
 
 
 def _words_query(schema, fieldname: str, text: str) -> wq.Query | None:
-    """The words of ``text`` in a row in ``fieldname`` (a Term for one word), or None if it has none."""
+    """The words of ``text`` in a row in ``fieldname`` (a Term for one word), or None if it has none.
+
+    A field without positions (the stemmed ``body`` since index format 4) finds words in a row
+    (``post-Soviet``, ``COVID-19``) in its exact twin instead, as written but for case and accents.
+    """
     words = list(schema[fieldname].process_text(text, mode="query"))
-    if not words:
-        return None
-    return wq.Term(fieldname, words[0]) if len(words) == 1 else BulkPhrase(fieldname, words)
+    if len(words) < 2:
+        return wq.Term(fieldname, words[0]) if words else None
+    twin = EXACT_TWIN.get(fieldname)
+    if not schema[fieldname].format.supports("positions") and twin in schema:
+        exact = list(schema[twin].process_text(text, mode="query"))
+        return SplitWord(twin, exact, stems=words) if len(exact) > 1 else wq.Term(twin, exact[0])
+    return BulkPhrase(fieldname, words)
 
 
 def _name_query(schema, fieldname: str, name: str, what: str) -> wq.Query:

@@ -23,7 +23,7 @@ from whoosh.classify import Bo1Model, Expander
 from whoosh.scoring import BM25F
 
 from .analysis import counts_finder
-from .bulk import column_reader, length_bytes, length_norms, segment_scores
+from .bulk import SplitWord, column_reader, length_bytes, length_norms, segment_scores
 
 B, K1 = 0.75, 1.2  # the usual BM25 values (RELEVANCE.md: others did not do better on both collections)
 
@@ -59,7 +59,9 @@ def query_words(q: wq.Query) -> set[str]:
         return query_words(q.a)
     if isinstance(q, wq.Term):
         return {q.text} if q.fieldname == FEEDBACK_FIELD else set()
-    if isinstance(q, wq.Phrase):  # a word like "post-Soviet" is a phrase of stemmed words
+    if isinstance(q, SplitWord):  # a word like "post-Soviet", searched in the body's exact twin
+        return set(q.stems)
+    if isinstance(q, wq.Phrase):  # in an index of format 1-3, such a word is a phrase of stemmed words
         return set(q.words) if q.fieldname == FEEDBACK_FIELD else set()
     return set().union(*(query_words(child) for child in q.children()))
 

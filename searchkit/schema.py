@@ -58,7 +58,8 @@ def make_schema() -> fields.Schema:
     ``body_counts`` is a column of each article's counts of its ``body`` words, for feedback
     re-ranking (:mod:`searchkit.ranking`); indexes made before it (format 1) re-rank without it.
     ``person_words`` holds :func:`name_runs` of each name, for the person filter; indexes
-    made before it (formats 1 and 2) filter by a phrase in ``people`` instead. ``body_pairs``
+    made before it (formats 1 and 2) filter by a phrase in ``people`` instead. ``body`` keeps
+    each word's count but no positions (phrases search ``body_exact``). ``body_pairs``
     (:class:`WordPairs`) narrows phrase searches in ``body_exact``; without it (formats 1-3)
     they read the positions of every article having all the phrase's words.
     """
@@ -72,7 +73,7 @@ def make_schema() -> fields.Schema:
         people=fields.TEXT(analyzer=exact_analyzer(), field_boost=PEOPLE_BOOST),
         person=fields.KEYWORD(commas=True, lowercase=False, scorable=False),  # exact names, for counting
         person_words=fields.KEYWORD(commas=True, lowercase=False, scorable=False),  # see name_runs()
-        body=fields.TEXT(analyzer=body_analyzer),
+        body=fields.TEXT(analyzer=body_analyzer, phrase=False),  # counts only: see query._words_query
         body_counts=WordCounts(body_analyzer),
         body_exact=fields.TEXT(analyzer=exact_analyzer()),
         body_pairs=WordPairs(exact_analyzer(), COMMON_WORDS),

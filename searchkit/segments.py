@@ -29,7 +29,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .analysis import OnePassAnalyzer, OnePassPositions, WordPairs
+from .analysis import ONE_PASS_FORMATS, OnePassAnalyzer, WordPairs
 
 # Rough bytes of memory per posting kept (three list slots, a value's bytes object) and per
 # new word (a dict entry, a list, the word's bytes): to honour ``limitmb`` approximately.
@@ -235,7 +235,7 @@ class FastSegmentWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    if isinstance(value, str) and type(field.format) is OnePassPositions and isinstance(
+                    if isinstance(value, str) and type(field.format) in ONE_PASS_FORMATS and isinstance(
                             field.analyzer, OnePassAnalyzer):
                         items = field.format.postings(value, field.analyzer)
                         pool.add_words(name, docnum, items)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import StopFilter
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
 
-from searchkit.analysis import OnePassAnalyzer, OnePassPositions
+from searchkit.analysis import OnePassAnalyzer, OnePassFrequency, OnePassPositions
 from searchkit.schema import exact_analyzer, make_schema, ranked_analyzer
 
 
@@ -73,12 +73,20 @@ def test_any_text_gives_the_chain_words(text, name):
 
 
 @settings(max_examples=150, deadline=None)
-@given(texts, st.sampled_from([1.0, 1.5, 2.0]))
-def test_same_postings_values_as_whoosh_positions(text, boost):
+@given(texts, st.sampled_from([1.0, 1.5, 2.0]), st.sampled_from([(OnePassPositions, Positions), (OnePassFrequency, Frequency)]))
+def test_same_postings_values_as_whoosh(text, boost, formats):
+    """Positions (exact fields, title) and counts only (the stemmed body): the bytes Whoosh writes."""
+    fast_format, whoosh_format = formats
     for make in (ranked_analyzer, exact_analyzer):
-        fast = OnePassPositions(field_boost=boost).word_values(text, OnePassAnalyzer(make()), mode="index")
-        plain = Positions(field_boost=boost).word_values(text, make(), mode="index")
+        fast = fast_format(field_boost=boost).word_values(text, OnePassAnalyzer(make()), mode="index")
+        plain = whoosh_format(field_boost=boost).word_values(text, make(), mode="index")
         assert sorted(fast) == sorted(plain)
+
+
+def test_a_count_past_the_packed_ones():
+    many = " ".join(["storm"] * 70)
+    assert list(OnePassFrequency().word_values(many, OnePassAnalyzer(exact_analyzer()), mode="index")) == list(
+        Frequency().word_values(many, exact_analyzer(), mode="index"))
 
 
 def test_queries_and_highlighting_run_the_chain():
@@ -98,7 +106,7 @@ def test_a_stored_schema_keeps_its_analyzers():
     for name in ("title", "body", "body_exact", "people"):
         assert type(again[name].analyzer) is OnePassAnalyzer
         assert again[name].analyzer == schema[name].analyzer
-        assert type(again[name].format) is OnePassPositions
+        assert type(again[name].format) is (OnePassFrequency if name == "body" else OnePassPositions)
     text = "The president of the United States met the press"
     assert _fast_terms(again["body"].analyzer, text) == _chain_terms(ranked_analyzer(), text)
 

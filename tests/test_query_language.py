@@ -87,6 +87,44 @@ def test_hyphenated_word_is_not_a_negation(news):
     assert found(news, "post-Soviet") == {"kremlin-lavrov"}
 
 
+def test_a_split_word_is_found_in_a_row_without_positions_in_the_stemmed_body(tmp_path):
+    """The stemmed body keeps counts only: a word the analyzer splits is its words in a row in the
+    exact twin there (and still a phrase of stems in an older index, whose body has positions)."""
+    from whoosh import fields, index as whoosh_index
+
+    from searchkit import Article, Index
+    from searchkit.bulk import BulkPhrase, SplitWord
+    from searchkit.query import parse_query
+    from searchkit.ranking import query_words
+    from searchkit.schema import make_schema
+    from searchkit.storage import FORMAT_FILE
+
+    schema = make_schema()
+    assert not schema["body"].format.supports("positions")
+    q = parse_query("post-Soviets", schema)
+    split = [p for p in q.leaves() if isinstance(p, SplitWord)]
+    assert [(p.fieldname, p.words, p.stems) for p in split] == [("body_exact", ["post", "soviets"], ["post", "soviet"])]
+    assert query_words(q) == {"post", "soviet"}
+
+    old = tmp_path / "old"
+    old.mkdir()
+    body = schema["body"]
+    older = fields.Schema(**{name: fields.TEXT(analyzer=body.analyzer) if name == "body" else field
+                             for name, field in make_schema().items() if name != "body_pairs"})
+    whoosh_index.create_in(str(old), older).close()
+    (old / FORMAT_FILE).write_text('{"format": 3}\n')
+    articles = [Article(id="a", title="Talks", body="The post-Soviet space was discussed."),
+                Article(id="b", title="Talks", body="Post offices in Soviet times."),
+                Article(id="c", title="Talks", body="Many post-Soviets states met.")]
+    with Index.open(old) as before, Index.create(tmp_path / "new") as now:
+        for index in (before, now):
+            index.add(articles)
+        assert any(type(p) is BulkPhrase and p.fieldname == "body" for p in before._queries("post-Soviet")[0].leaves())
+        assert {h.id for h in before.search("post-Soviet")} == {"a", "c"}  # stems in a row
+        assert {h.id for h in now.search("post-Soviet")} == {"a"}  # the words as written
+        assert {h.id for h in now.search("post-Soviets")} == {"c"}
+
+
 def test_fields(news):
     assert found(news, "title:ferries") == {"ferry-title"}
     assert found(news, "body:ferries") == {"ferry-body", "storm-2019", "storm-2020"}

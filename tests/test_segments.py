@@ -142,7 +142,7 @@ def test_an_index_made_with_plain_chains_is_written_the_fast_way(tmp_path, artic
         if not isinstance(field, fields.TEXT):
             return field
         chain = ranked_analyzer() if name in ("title", "body") else exact_analyzer()
-        return fields.TEXT(analyzer=chain, field_boost=field.format.field_boost)
+        return fields.TEXT(analyzer=chain, phrase=field.format.supports("positions"), field_boost=field.format.field_boost)
 
     older = fields.Schema(**{name: plain(name, field) for name, field in make_schema().items()})
     folder = tmp_path / "old"
