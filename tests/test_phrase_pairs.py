@@ -93,7 +93,7 @@ def test_the_positions_of_only_the_pairs_candidates_are_read(tmp_path, monkeypat
 
 def test_pair_buckets_do_not_change():
     """Indexes store these numbers: a change of the function needs a new index format (storage.FORMAT)."""
-    field = WordPairs(exact_analyzer(), COMMON_WORDS)
+    field = WordPairs(exact_analyzer(), {"the", "of", "said"})  # an index keeps its own common words
     assert field.buckets("the minister of the interior said".split()) == {246, 656, 727, 4784}
     assert field.pair_terms(["of", "harbour"]) == [str(next(iter(field.buckets(["of", "harbour"]))))]
     assert field.buckets(["of", "the"]) == set() and field.buckets(["harbour", "levy"]) == set()
@@ -120,3 +120,24 @@ def test_an_index_without_pairs_finds_the_same_phrases(tmp_path):
             expected = _containing(bodies, phrase)
             assert {h.id for h in before.search(text, limit=500, snippets=False)} == expected
             assert {h.id for h in now.search(text, limit=500, snippets=False)} == expected
+
+
+def test_an_index_keeps_the_common_words_it_was_built_with(tmp_path):
+    """The pairs' common words are stored with the index: a later list of them changes nothing there."""
+    from whoosh import index as whoosh_index
+
+    from searchkit.storage import FORMAT_FILE
+
+    folder = tmp_path / "other"
+    folder.mkdir()
+    schema = make_schema()
+    schema._fields["body_pairs"] = WordPairs(exact_analyzer(), {"harbour", "tide"})
+    whoosh_index.create_in(str(folder), schema).close()
+    (folder / FORMAT_FILE).write_text('{"format": 4}\n')
+    bodies = {f"a{i:03d}": body for i, body in enumerate(_bodies(150, seed=31))}
+    with Index.open(folder) as index:
+        index.add([Article(id=i, title="", body=b) for i, b in bodies.items()])
+        for phrase in (["the", "harbour"], ["harbour", "levy"], ["of", "salt"], ["gull", "the"], ["of", "the", "tide"],
+                       ["salt", "tide", "and"]):
+            found = {h.id for h in index.search('"' + " ".join(phrase) + '"', limit=500, snippets=False)}
+            assert found == _containing(bodies, phrase)
