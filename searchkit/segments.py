@@ -35,7 +35,7 @@ from .analysis import ONE_PASS_FORMATS, OnePassAnalyzer, WordPairs
 # new word (a dict entry, a list, the word's bytes): to honour ``limitmb`` approximately.
 _POSTING_BYTES = 64
 _TERM_BYTES = 200
-_COMPRESS_FROM = 3 * 4  # postings list items (three per posting) from which a word's postings are compressed
+_COMPRESS_FROM = 4  # postings from which a word's postings are compressed
 
 # Flat: docnum, weight, value, docnum, weight, value, ...; or, for postings added with
 # TermPool.add_bare (weight 1, no value), an array of their document numbers.
@@ -321,11 +321,11 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
         if type(block) is _Pickle5Postings:
             # zlib costs tens of microseconds a call, mostly to set up, and saves nothing on a few
             # postings: short posting lists are written uncompressed (each block says whether it is).
-            block._compression = compression if len(postings) > _COMPRESS_FROM else 0
             if type(postings) is array:
                 docnums, weights, values = postings, [1.0] * len(postings), [b""] * len(postings)
             else:
                 docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
+            block._compression = compression if len(docnums) > _COMPRESS_FROM else 0
             size = block._blocklimit
             for start in range(0, len(docnums), size):
                 if start:
