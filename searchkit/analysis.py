@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from itertools import compress
-from operator import add, ne
+from operator import add, and_, not_
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -312,16 +312,16 @@ def _code(word: str) -> int:
 
 class WordPairs(fields.FieldType):
     """Not searched itself: which pairs of neighbouring words (as ``analyzer`` splits and folds a
-    text) an article has, for pairs with a word in ``common``, each hashed to one of
-    ``PAIR_BUCKETS`` terms.
+    text) an article has, each hashed to one of ``PAIR_BUCKETS`` terms; pairs of two words in
+    ``common`` (stopwords: "of the") are left out.
 
-    A phrase with a common word ("minister of the interior") otherwise makes the phrase search
-    read where that word stands in nearly every article. Its pairs' terms give a few candidate
-    articles first (those having every such pair, or another pair in the same bucket);
-    positions are then read for those alone. Only pairs of a common word and another are kept:
-    phrases of rarer words have few candidates already, pairs of two common words would
-    narrow little, and every pair would double the postings an article adds. Hashing keeps
-    the field's word list short (pairs are many, and each word costs a segment time).
+    A phrase otherwise makes the phrase search read where each of its words stands in every
+    article having them all: for a phrase with a common word ("minister of the interior"),
+    nearly every article. Its pairs' terms give a few candidate articles first (those having
+    every such pair, or another pair in the same bucket); positions are then read for those
+    alone, so the work grows with the phrase's matches, not with the index. Pairs of two
+    stopwords would narrow little. Hashing keeps the field's word list short (pairs are many,
+    and each word costs a segment time).
     """
 
     indexed = True
@@ -334,15 +334,15 @@ class WordPairs(fields.FieldType):
         self.format = Existence()
 
     def buckets(self, words: list[str]) -> set[int]:
-        """The bucket of each pair in ``words`` (a run of folded words) with one common word and one other."""
+        """The bucket of each pair in ``words`` (a run of folded words) not made of two common words."""
         codes = list(map(_CODES.get, words))
         if None in codes:
             codes = [code if code is not None else _code(w) for code, w in zip(codes, words)]
         common = list(map(self.common.__contains__, words))
-        # (code of a word * 31 + code of the next) % PAIR_BUCKETS for each pair of a common word and
-        # another, in C-level loops (this runs for every article indexed).
+        # (code of a word * 31 + code of the next) % PAIR_BUCKETS for each pair kept, in C-level
+        # loops (this runs for every article indexed).
         mixed = map(add, map(_31.__mul__, codes), codes[1:])
-        return set(map(PAIR_BUCKETS.__rmod__, compress(mixed, map(ne, common, common[1:]))))
+        return set(map(PAIR_BUCKETS.__rmod__, compress(mixed, map(not_, map(and_, common, common[1:])))))
 
     def pair_terms(self, words: list[str]) -> list[str]:
         """The terms (sorted) a phrase of ``words`` needs an article to have."""

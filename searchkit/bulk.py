@@ -352,37 +352,36 @@ def _phrase_scores(ms: list, terms: list, reader, only=None) -> Scores:
     Whoosh's phrase matcher is a binary tree of intersections of the words' matchers (its score
     their sum, in that tree's order) whose spans grow word by word, each next word exactly one
     position after the span's end (slop 1, in order, at least 1 apart). Here the words are
-    read rarest first, each only in the blocks that hold an article all the rarer ones have,
-    then the positions of those articles are compared. The tree itself is never made: its
-    constructor already reads its way to the first match, one call at a time.
+    read rarest first, each only in the blocks that hold an article still in the running: after
+    each word, the articles where it does not stand at its place after the words read before
+    (at the right distance, whichever its place in the phrase) drop out, so the most common
+    words, the most costly to read, are read for few articles. The tree itself is never made:
+    its constructor already reads its way to the first match, one call at a time.
     """
     values = {id(t): {} for t in terms}
     parts: list = [None] * len(ms)
     docs = only
+    starts: dict | None = None  # document -> where the phrase can start in it, after the words read so far
     for k in sorted(range(len(ms)), key=lambda k: _size(ms[k])):
         parts[k] = segment_scores(ms[k], reader, values, docs)
         docs = parts[k].keys() if docs is None else parts[k].keys() & docs
+        encoded = values[id(terms[k])]
+        decode = _positions if type(terms[k].format) in (Positions, OnePassPositions) else \
+            terms[k].format.decoder("positions")
+        if starts is None:
+            starts = {d: [p - k for p in decode(encoded[d])] for d in docs}
+        else:
+            narrowed = {}
+            for d in docs:
+                at = set(decode(encoded[d]))
+                kept = [s for s in starts[d] if s + k in at]
+                if kept:
+                    narrowed[d] = kept
+            starts = narrowed
+        docs = starts.keys()
         if not docs:
             return {}
-    encoded = [values[id(t)] for t in terms]
-    decoders = [_positions if type(t.format) in (Positions, OnePassPositions) else t.format.decoder("positions")
-                for t in terms]
-    found = {}
-    for docnum in docs:
-        raw = [v[docnum] for v in encoded]
-        # Where the phrase could start, from the word with the fewest positions (the shortest
-        # value), kept while each next word is at its place after it.
-        order = sorted(range(len(raw)), key=lambda k: len(raw[k]))
-        first = order[0]
-        starts = [p - first for p in decoders[first](raw[first])]
-        for k in order[1:]:
-            at = set(decoders[k](raw[k]))
-            starts = [s for s in starts if s + k in at]
-            if not starts:
-                break
-        if starts:
-            found[docnum] = _tree_sum(parts, 0, len(parts), docnum)
-    return found
+    return {docnum: _tree_sum(parts, 0, len(parts), docnum) for docnum in docs}
 
 
 def _pair_docs(pairs: list, only=None):

@@ -29,12 +29,9 @@ def exact_analyzer():
 # sentence typed as a query is full of), except "who", which in news is also the WHO. The
 # shorter default StopFilter list is not used: it drops "us" and "may" (the US, Theresa May).
 STOPWORDS = frozenset(stoplists["en"]) - {"who"}
-# Words in a large share of news articles, whose pairs with their neighbours narrow phrase
-# searches (``body_pairs``): the English stopwords and news writing's most frequent words.
-COMMON_WORDS = frozenset(stoplists["en"]) | {
-    "said", "says", "told", "year", "years", "week", "month", "time", "percent", "million", "billion",
-    "one", "two", "three", "first", "last", "new", "people", "government", "president", "minister",
-    "officials", "police", "state", "country", "also", "would", "could"}
+# Words whose pairs with each other are not kept for phrase searches (``body_pairs``): a pair
+# of two of them ("of the", "it was") narrows little.
+COMMON_WORDS = frozenset(stoplists["en"])
 
 
 def ranked_analyzer():

@@ -27,7 +27,7 @@ FORMAT = 4  # bumped when an index written by this version cannot be read by the
 # column (``body_counts``): it re-ranks from its postings, which is slower. Formats 1 and 2
 # have no ``person_words``: the person filter reads the positions of names' words instead,
 # which is slower and lets a run of words span two names. Formats 1-3 have no ``body_pairs`` (a
-# phrase with a common word reads the positions of every article having all its words), and
+# phrase reads the positions of every article having all its words), and
 # positions in the stemmed ``body`` (a split word such as "post-Soviet" is a phrase of stems there).
 READS = (1, 2, 3, 4)
 FORMAT_FILE = "searchkit-format.json"

@@ -70,14 +70,12 @@ def test_phrases_found_in_articles_appear_there(corpus):
         assert found == _containing(bodies, phrase) and found
 
 
-def test_the_positions_of_only_the_pairs_candidates_are_read(tmp_path, monkeypatch):
-    """Every article has "the" and "harbour"; the pair "the harbour" narrows the candidates first."""
+def _phrase_candidates(tmp_path, monkeypatch, bodies: list[str], phrase: str) -> tuple[int, list]:
+    """How many articles of ``bodies`` the phrase finds, and how many candidates its positions were read for."""
     import searchkit.bulk as bulk
 
     with Index.create(tmp_path / "idx") as index:
-        articles = [Article(id=f"a{i}", title="", body=("harbour the levy the quay " * 3) + ("the harbour" if i % 20 == 0 else ""))
-                    for i in range(200)]
-        index.add(articles)
+        index.add([Article(id=f"a{i}", title="", body=body) for i, body in enumerate(bodies)])
         candidates = []
         real = bulk._phrase_scores
 
@@ -86,9 +84,43 @@ def test_the_positions_of_only_the_pairs_candidates_are_read(tmp_path, monkeypat
             return real(ms, terms, reader, only)
 
         monkeypatch.setattr(bulk, "_phrase_scores", spy)
-        results = index.search('"the harbour"', limit=100, snippets=False, suggest=False)
+        return index.search(phrase, limit=100, snippets=False, suggest=False).total, candidates
+
+
+@pytest.mark.parametrize("every, some, phrase, found", [
+    ("harbour the levy the quay " * 3, "the harbour", "the harbour", 10),  # a common word
+    ("levy quay harbour gull levy ", "harbour levy", "harbour levy", 10),  # uncommon words: their pair too
+])
+def test_the_positions_of_only_the_pairs_candidates_are_read(tmp_path, monkeypatch, every, some, phrase, found):
+    """Every article has the phrase's words; the pair of its words narrows the candidates first."""
+    bodies = [every + (some if i % 20 == 0 else "") for i in range(200)]
+    total, candidates = _phrase_candidates(tmp_path, monkeypatch, bodies, f'"{phrase}"')
+    assert total == found
+    assert candidates and all(n is not None for n in candidates) and sum(candidates) < 40
+
+
+def test_the_most_common_word_is_read_for_the_articles_still_in_the_running(tmp_path, monkeypatch):
+    """In "quay the levy", "quay" and "levy" are read first (fewer articles have them); articles where
+    "levy" is not two words after "quay" drop out before the positions of "the" are read. Each
+    article has both pairs, so the pairs alone narrow nothing."""
+    import searchkit.bulk as bulk
+
+    with Index.create(tmp_path / "idx") as index:
+        index.add([Article(id=f"a{i}", title="", body="quay the levy" if i % 20 == 0 else "quay the gull the levy")
+                   for i in range(200)] + [Article(id=f"b{i}", title="", body="the harbour") for i in range(100)])
+        asked = {}
+        real = bulk.segment_scores
+
+        def spy(matcher, reader, keep=None, only=None):
+            term = bulk._term_matcher(matcher)
+            if term is not None and term.term()[0] == "body_exact":
+                asked[term.term()[1].decode()] = None if only is None else len(only)
+            return real(matcher, reader, keep, only)
+
+        monkeypatch.setattr(bulk, "segment_scores", spy)
+        results = index.search('"quay the levy"', limit=100, snippets=False, suggest=False)
         assert results.total == 10
-        assert candidates and all(n is not None for n in candidates) and sum(candidates) < 40
+        assert asked["the"] == 10
 
 
 def test_pair_buckets_do_not_change():
@@ -96,7 +128,8 @@ def test_pair_buckets_do_not_change():
     field = WordPairs(exact_analyzer(), {"the", "of", "said"})  # an index keeps its own common words
     assert field.buckets("the minister of the interior said".split()) == {246, 656, 727, 4784}
     assert field.pair_terms(["of", "harbour"]) == [str(next(iter(field.buckets(["of", "harbour"]))))]
-    assert field.buckets(["of", "the"]) == set() and field.buckets(["harbour", "levy"]) == set()
+    assert field.buckets(["of", "the"]) == set()  # two common words: no pair
+    assert field.buckets(["harbour", "levy"]) == {254}  # two other words: a pair too
     assert make_schema()["body_pairs"].common == COMMON_WORDS
 
 
