@@ -296,7 +296,7 @@ def one_pass_fields(schema):
     return schema
 
 
-PAIR_BUCKETS = 8191  # a prime: the terms of a WordPairs field (pairs' buckets), whatever the corpus's size
+PAIR_BUCKETS = 32749  # a prime: the terms of a WordPairs field (pairs' buckets), whatever the corpus's size
 _31 = 31
 _CODES: dict[str, int] = {}  # each word's code (crc32 % PAIR_BUCKETS) for the pairs' buckets
 
