@@ -207,7 +207,8 @@ class OnePassPositions(_OnePassFormat, Positions):
                         single[pos] = encoded
                 out.append((word, 1, boost, encoded))
             else:
-                out.append((word, len(where), len(where) * boost, encode(where)))
+                n = len(where)
+                out.append((word, n, _weights(boost)[n] if n < 64 else n * boost, encode(where)))
         return out
 
 
@@ -219,12 +220,25 @@ class OnePassFrequency(_OnePassFormat, Frequency):
 
     def postings(self, text: str, analyzer: OnePassAnalyzer) -> list[tuple[str, int, float, bytes]]:
         """What :meth:`word_values` gives when indexing ``text``, as a list: (word, frequency, weight, count)."""
-        boost, packed = self.field_boost, _PACKED_COUNTS
-        return [(word, len(where), len(where) * boost, packed[len(where)] if len(where) < 64 else pack_uint(len(where)))
-                for word, where in word_places(analyzer, text).items()]
+        boost, packed, weights = self.field_boost, _PACKED_COUNTS, _weights(self.field_boost)
+        out = []
+        for word, where in word_places(analyzer, text).items():
+            n = len(where)
+            out.append((word, n, weights[n], packed[n]) if n < 64 else (word, n, n * boost, pack_uint(n)))
+        return out
 
 
 _PACKED_COUNTS = [pack_uint(n) for n in range(64)]
+_WEIGHTS: dict[float, list[float]] = {}
+
+
+def _weights(boost: float) -> list[float]:
+    """``n * boost`` for n under 64, made once: a segment's pool keeps a posting's weight until the
+    segment is written, and one float object per posting was a sixth of the pool's memory."""
+    weights = _WEIGHTS.get(boost)
+    if weights is None:
+        weights = _WEIGHTS[boost] = [n * boost for n in range(64)]
+    return weights
 ONE_PASS_FORMATS = (OnePassPositions, OnePassFrequency)  # formats whose postings() a segment writer calls
 
 # The words and positions of the last text analyzed for indexing, with the analyzer's steps:
