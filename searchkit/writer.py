@@ -44,9 +44,10 @@ CHUNK_SIZE = 500  # records sent to a worker at a time
 SEGMENT_DOCS = 25_000
 MAX_SEGMENT_DOCS = 100_000  # ... and at most
 # Memory for a writer's postings before it writes a sorted run of them to disk: this
-# bounds a worker's memory whatever the size of its segment. The pool's count is about
-# twice what the postings take; writing and merging runs cost 8% of the CPU at 10k
-# articles with 128 (BENCHMARKS.md, third round).
+# bounds a worker's memory whatever the size of its segment. The pool's count is about 1.6
+# times what the postings take (3,000 synthetic articles: 154 against 95 MB, tracemalloc).
+# Writing and merging runs cost 8% of the CPU at 10k articles with 128 (BENCHMARKS.md, third
+# round), 15% at 100k with 256 (sixth round).
 LIMIT_MB = 256
 # Segments are written as one compound file each. Separate files would be memory-mapped
 # instead of copied into each reader, but a commit deletes the files of merged-away
@@ -54,6 +55,7 @@ LIMIT_MB = 256
 # lazily: under concurrent writes it then fails or reads columns as missing (seen as
 # date ties broken wrongly in tests/test_api.py). One file, opened with the reader, is safe.
 WRITER_OPTIONS = {"limitmb": LIMIT_MB, "compound": True}
+WORKER_GC_THRESHOLDS = (20_000, 50, 100)  # the cycle collector's, in worker processes (default 700, 10, 10)
 STAGING = ".staging"  # worker segments wait here; Whoosh's clean-up ignores dot files
 
 
@@ -505,10 +507,17 @@ def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barr
     first task to raise: an initializer that raises makes the pool start the worker again,
     forever, and the run would hang.
     """
+    import gc
+
     from whoosh import index as whoosh_index
 
     if lock_fd is not None:
         os.close(lock_fd)
+    # A segment's posting pool is hundreds of thousands of lists, which the cycle collector's
+    # default thresholds walk over and over: 10-15% of the time spent adding documents. Objects
+    # from before the fork are left out of its walks too (and their pages unwritten).
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
     _worker.update(barrier=barrier, failed=None)
     try:
         if storage_class is None:
