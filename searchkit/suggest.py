@@ -134,9 +134,11 @@ class _Lexicon:
         """The field's words that start with ``letter``, in order."""
         if self._lo == self._hi:
             return []
-        # UTF-8 keeps the order of code points, so the words are those between two keys.
-        lo = self._first_at_least(self._prefix + letter.encode("utf-8"), self._lo, self._hi)
-        hi = self._first_at_least(self._prefix + chr(ord(letter) + 1).encode("utf-8"), lo, self._hi)
+        first = self._prefix + letter.encode("utf-8")
+        # Just past every key that starts with ``first`` (no UTF-8 letter ends with the byte 0xff).
+        after = first[:-1] + bytes([first[-1] + 1])
+        lo = self._first_at_least(first, self._lo, self._hi)
+        hi = self._first_at_least(after, lo, self._hi)
         return [self._key(i)[2:].decode("utf-8") for i in range(lo, hi)]
 
 

@@ -153,3 +153,18 @@ def test_a_segment_without_the_fields_words_is_walked_too(tmp_path):
         index.add([{"id": "o1", "title": "Okonkow", "body": "a note on okonkow.", "people": ["Ada Okonkow"]}])
         results = index.search("people:okonkow")
         assert results.total == 1 and results.suggestion == "people:okonkwo"
+
+
+def test_words_of_other_alphabets_are_corrected_too(tmp_path):
+    """A first letter of two bytes in UTF-8 (Cyrillic) bounds its words in the terms file as one of one byte does."""
+    import searchkit.suggest as suggest
+    from searchkit import Index
+
+    with Index.create(tmp_path / "idx") as index:
+        index.add([{"id": f"m{i}", "title": "Talks", "body": f"Talks in Москва, day {i}; мост and море."} for i in range(6)]
+                  + [{"id": "x1", "title": "Typo", "body": "a note from Мсоква."}])
+        assert index.search("мсоква").suggestion == "москва"
+        assert index.search("Мсоква").suggestion == "Москва"
+        with index._searchers.lease() as s:
+            leaf = next(leaf for leaf, _ in s.reader().leaf_readers())
+            assert suggest._read_words(leaf, "body_exact", "м").split("\n") == ["море", "москва", "мост", "мсоква"]
