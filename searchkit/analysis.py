@@ -239,6 +239,8 @@ def _weights(boost: float) -> list[float]:
     if weights is None:
         weights = _WEIGHTS[boost] = [n * boost for n in range(64)]
     return weights
+
+
 ONE_PASS_FORMATS = (OnePassPositions, OnePassFrequency)  # formats whose postings() a segment writer calls
 
 # The words and positions of the last text analyzed for indexing, with the analyzer's steps:
