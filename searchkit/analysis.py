@@ -193,7 +193,7 @@ class OnePassPositions(_OnePassFormat, Positions):
 
     def postings(self, text: str, analyzer: OnePassAnalyzer) -> list[tuple[str, int, float, bytes]]:
         """What :meth:`word_values` gives when indexing ``text``, as a list: (word, frequency, weight, positions)."""
-        boost = self.field_boost
+        boost, weights = self.field_boost, _weights(self.field_boost)
         single = _ONE_POSITION
         encode = self.encode
         out = []
@@ -208,7 +208,7 @@ class OnePassPositions(_OnePassFormat, Positions):
                 out.append((word, 1, boost, encoded))
             else:
                 n = len(where)
-                out.append((word, n, _weights(boost)[n] if n < 64 else n * boost, encode(where)))
+                out.append((word, n, weights[n] if n < 64 else n * boost, encode(where)))
         return out
 
 
