@@ -88,6 +88,19 @@ def column_values(reader, fieldname: str) -> list:
     return kept_with(reader, fieldname, load)
 
 
+def date_order(reader, fieldname: str = "date") -> tuple[array, list]:
+    """One segment's document numbers in the order of their values in the numeric column of
+    ``fieldname`` (ties by number), and those values in that order (kept with the reader).
+    A date order walks it from either end until it has a page."""
+    return kept_with(reader, "order:" + fieldname, lambda: ordered(column_values(reader, fieldname)))
+
+
+def ordered(values: list) -> tuple[array, list]:
+    """The positions of ``values`` in the order of their values (ties by position), and the values in that order."""
+    order = array("i", sorted(range(len(values)), key=values.__getitem__))
+    return order, list(map(values.__getitem__, order))
+
+
 def column_reader(reader, fieldname: str):
     """The column reader of ``fieldname`` in one segment (opened once, kept with the reader), or None if it has none."""
     def load():

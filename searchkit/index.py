@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress
+from bisect import bisect_left, bisect_right
+from itertools import compress, islice
 from pathlib import Path
 
 from whoosh import query as wq
@@ -29,7 +30,7 @@ from whoosh.columns import MultiColumnReader
 from whoosh.index import LockError
 
 from .article import Article
-from .bulk import column_values, matching_docs, segment_docs, segment_scores
+from .bulk import column_values, date_order, matching_docs, segment_docs, segment_scores
 from .errors import ArticleNotFoundError, IndexBusyError, QueryError
 from .mentions import PeopleCounts, co_mentions, count_people
 from .query import SORTS, date_bound, filter_query, parse_query
@@ -45,6 +46,9 @@ from .terms import TermsReport, distinctive_terms
 from .timeline import Timeline, make_timeline
 from .writer import AddReport, write_articles, write_records
 
+# A step of a walk in date order (a C-level filter) costs about a quarter of what looking up one
+# match's date and choosing among them does: a walk is taken when it should be the cheaper.
+WALK_COST = 4
 _STEM_CACHE_SIZE = 200_000  # folded word -> stem, for marking stemmed matches in snippets
 
 
@@ -179,7 +183,12 @@ class _RankedCollector(TopCollector):
             return True
         days, date_key = column_values(reader, "date"), self._date_key
         if len(docs) > limit:
-            docs = self._on_the_page_days(list(docs), days)
+            # Walking the segment in date order until the page is full takes about limit * segment
+            # size / matches steps when a word's articles are spread over the years.
+            walked = None
+            if len(docs) * len(docs) * WALK_COST > limit * len(days):
+                walked = self._walked_page_days(docs, days, *date_order(reader))
+            docs = self._on_the_page_days(list(docs), days) if walked is None else walked
         # A new matcher: the first was used up; only the chosen documents' blocks are read.
         scores = segment_scores(self.q.matcher(self.subsearcher, self.context), reader, only=docs)
         for docnum in docs:
@@ -199,6 +208,22 @@ class _RankedCollector(TopCollector):
             return docs
         floor = heapq.nlargest(limit, dated)[-1]
         return [d for d in compress(docs, map(floor.__le__, values)) if days[d] != missing]
+
+    def _walked_page_days(self, docs: set[int], days: list[int], order, ordered_days: list[int]) -> list[int] | None:
+        """What :meth:`_on_the_page_days` finds, read off the segment's documents in date order
+        (:func:`searchkit.bulk.date_order`) from the page's end; None when fewer than ``limit`` of
+        ``docs`` are dated (undated ones then fill a newest-first page)."""
+        limit, wanted, at = self.limit, docs.__contains__, order.__getitem__
+        if self.sort == "oldest":  # undated is the largest value: last
+            first = list(islice(filter(wanted, order), limit))
+            if len(first) < limit:
+                return None
+            return list(filter(wanted, order[:bisect_right(ordered_days, days[first[-1]])]))
+        dated = bisect_left(ordered_days, self._missing)
+        first = list(islice(filter(wanted, map(at, range(dated - 1, -1, -1))), limit))
+        if len(first) < limit:
+            return None
+        return list(filter(wanted, order[bisect_left(ordered_days, days[first[-1]]):dated]))
 
     def _date_key(self, value: int) -> int:
         if self.sort == "oldest":

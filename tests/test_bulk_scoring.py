@@ -243,17 +243,26 @@ def test_a_date_order_scores_only_the_articles_that_can_make_the_page(index, mon
 
 
 @given(values=st.lists(st.sampled_from([3, 5, 7, 7, 9, 120, "undated"]), min_size=1, max_size=40),
-       limit=st.integers(1, 12), sort=st.sampled_from(["newest", "oldest"]))
-def test_a_date_order_keeps_the_articles_on_the_pages_days(values, limit, sort):
-    """The articles that can make a page of a date order: those whose day is at least the
-    limit-th best day in that order (ties included, undated last), in any order."""
+       limit=st.integers(1, 12), sort=st.sampled_from(["newest", "oldest"]), data=st.data())
+def test_a_date_order_keeps_the_articles_on_the_pages_days(values, limit, sort, data):
+    """The matches that can make a page of a date order: those whose day is at least the
+    limit-th best day in that order (ties included, undated last), in any order; the same
+    whether every match's date is looked up or the segment is walked in date order."""
+    from searchkit.bulk import ordered
     from searchkit.index import _RankedCollector
 
     undated = 2**63 - 1
     days = [undated if v == "undated" else v for v in values]
+    docs = data.draw(st.sets(st.sampled_from(range(len(days))), min_size=1))
     collector = _RankedCollector(limit, sort)
     collector._missing = undated
-    keys = sorted((collector._date_key(day) for day in days), reverse=True)
+    keys = sorted((collector._date_key(days[d]) for d in docs), reverse=True)
     floor = keys[min(limit, len(keys)) - 1]
-    expected = {d for d, day in enumerate(days) if collector._date_key(day) >= floor}
-    assert set(collector._on_the_page_days(list(range(len(days))), days)) == expected
+    expected = {d for d in docs if collector._date_key(days[d]) >= floor}
+    assert set(collector._on_the_page_days(sorted(docs), days)) == expected
+    walked = collector._walked_page_days(docs, days, *ordered(days))
+    dated = sum(days[d] != undated for d in docs)
+    if len(docs) > limit and (sort == "oldest" or dated >= limit):
+        assert walked is not None and set(walked) == expected
+    else:
+        assert walked is None or set(walked) == expected
