@@ -347,8 +347,11 @@ class _ParallelWriter:
         self.folder = Path(ix.storage.folder)
         self.staging = self.folder / STAGING
         self.added = AddReport()
-        # id -> (worker, serial, docnum, fingerprint) of the last version read, until it is committed
-        self.pending: dict[str, tuple[str, int, int, str]] = {}
+        # id -> where the last version read was written and its fingerprint, packed in one int
+        # (_Pending), until its segment is committed: an open segment can hold 100,000 articles
+        # per worker; for 200,000 of them, a tuple and a fingerprint string each took 58 MB, an int 32.
+        self.pending: dict[str, int] = {}
+        self.places = _Pending()
         self.doomed: dict[tuple[str, int], set[int]] = {}  # documents to delete from segments still in workers
         self.to_delete: set[str] = set()  # ids whose committed versions are replaced
         self.finished: list[_Staged] = []
@@ -425,23 +428,25 @@ class _ParallelWriter:
                 self._doom(here)
                 continue
             last = self.pending.get(id_)
-            if not written and last:  # back to the indexed version: the pending newer one is dropped
-                self._doom(last[:3])
+            if not written and last is not None:  # back to the indexed version: the pending newer one is dropped
+                self._doom(self.places.place(last))
                 del self.pending[id_]
                 self.to_delete.discard(id_)
-            if not written or ((last[3] == fp) if last else self.has_fingerprint(self.committed, fp)):
+                last = None
+            if not written or (self.places.same_fingerprint(last, fp) if last is not None
+                               else self.has_fingerprint(self.committed, fp)):
                 self._doom(here)  # the same article twice in this run
                 self.added.unchanged += 1
                 continue
-            if last:  # a newer version of an article not yet committed
-                self._doom(last[:3])
+            if last is not None:  # a newer version of an article not yet committed
+                self._doom(self.places.place(last))
                 self.added.updated += 1
             elif self.has_id(self.committed, id_):
                 self.to_delete.add(id_)
                 self.added.updated += 1
             else:
                 self.added.added += 1
-            self.pending[id_] = (*here, fp)
+            self.pending[id_] = self.places.pack(*here, fp)
         if self.progress is not None:
             self.handled += len(chunk.docs)
             self.progress(self.handled)
@@ -477,11 +482,44 @@ class _ParallelWriter:
             writer._commit_toc(segments)
         finally:
             writer._finish()
-        done = {(s.worker, s.serial) for s in self.finished}
-        self.pending = {k: v for k, v in self.pending.items() if v[:2] not in done}
+        done = {self.places.segment(s.worker, s.serial) for s in self.finished}
+        segment_of = self.places.segment_of
+        self.pending = {k: v for k, v in self.pending.items() if segment_of(v) not in done}
         self.finished, self.to_delete = [], set()
         self.committed.close()
         self.committed = self.ix.reader()
+
+
+class _Pending:
+    """Packs where a pending article was written (a worker's segment, a document number) and its
+    fingerprint (a SHA-1 in hex) into one int: document number | segment << 32 | fingerprint << 64."""
+
+    def __init__(self):
+        self._segments: list[tuple[str, int]] = []  # (worker, serial), numbered in the order first met
+        self._numbers: dict[tuple[str, int], int] = {}
+
+    def segment(self, worker: str, serial: int) -> int:
+        """The number of the worker's segment ``serial``."""
+        number = self._numbers.get((worker, serial))
+        if number is None:
+            number = self._numbers[(worker, serial)] = len(self._segments)
+            self._segments.append((worker, serial))
+        return number
+
+    def pack(self, worker: str, serial: int, docnum: int, fingerprint: str) -> int:
+        return int(fingerprint, 16) << 64 | self.segment(worker, serial) << 32 | docnum
+
+    @staticmethod
+    def segment_of(packed: int) -> int:
+        return (packed >> 32) & 0xFFFFFFFF
+
+    def place(self, packed: int) -> tuple[str, int, int]:
+        """(worker, serial, docnum)."""
+        return (*self._segments[self.segment_of(packed)], packed & 0xFFFFFFFF)
+
+    @staticmethod
+    def same_fingerprint(packed: int, fingerprint: str) -> bool:
+        return packed >> 64 == int(fingerprint, 16)
 
 
 def _storage(folder: str):

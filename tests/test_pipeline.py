@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from searchkit import Index
 from searchkit import writer
@@ -148,3 +149,17 @@ def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batch
     # and a run that goes back to the indexed version after a newer one was read
     index_sources([write_jsonl(tmp_path / "back.jsonl", news(10, "third") + news(10))], tmp_path / "idx", procs=procs)
     assert all("first version" in body for body in stored(tmp_path / "idx").values())
+
+
+@given(places=st.lists(st.tuples(st.sampled_from(["w-1", "w-22"]), st.integers(0, 70_000),
+                                 st.integers(0, writer.MAX_SEGMENT_DOCS), st.binary(min_size=20, max_size=20)),
+                       min_size=1, max_size=30))
+def test_pending_articles_are_packed_without_loss(places):
+    """The main process keeps where each pending article went and its fingerprint in one int."""
+    pending = writer._Pending()
+    packed = [pending.pack(worker, serial, docnum, digest.hex()) for worker, serial, docnum, digest in places]
+    for value, (worker, serial, docnum, digest) in zip(packed, places):
+        assert pending.place(value) == (worker, serial, docnum)
+        assert pending.segment_of(value) == pending.segment(worker, serial)
+        assert pending.same_fingerprint(value, digest.hex())
+        assert not pending.same_fingerprint(value, bytes(b ^ 1 for b in digest).hex())
