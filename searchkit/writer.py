@@ -116,7 +116,8 @@ class Lookup:
     segment has been asked about a quarter as many terms as it has documents (building
     costs about a quarter of a probe per term), a sorted array of the hashes of the
     field's terms in it (8 bytes each) answers "not there" without reading the segment. A
-    term whose hash is there is looked up as before, so a collision costs only time.
+    term whose hash is there is looked up as before, so a collision costs only time. The
+    pages read to hash a segment's terms are then given back (:func:`searchkit.mapped.release_pages`).
     """
 
     def __init__(self, fieldname: str):
@@ -133,7 +134,10 @@ class Lookup:
                 if hashes is None:
                     state[0] += 1
                     if state[0] * 4 >= sub.doc_count_all():
+                        from .mapped import release_pages
+
                         hashes = state[1] = array("q", sorted(map(hash, sub.lexicon(fieldname))))
+                        release_pages(sub._storage)
                 if hashes is not None:
                     if key is None:
                         key = hash(sub.schema[fieldname].to_bytes(text))

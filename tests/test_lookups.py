@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,3 +75,33 @@ def test_an_empty_index_has_nothing(tmp_path):
     index_sources([write_jsonl(tmp_path / "none.jsonl", [])], tmp_path / "idx", procs=1)
     with writer.for_lookups(open_index(tmp_path / "idx")).reader() as reader:
         assert not Lookup("id")(reader, "n1")
+
+
+def _resident_kb(folder: Path) -> int:
+    """How much of the segment files in ``folder`` this process has in memory (kB, from /proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        first = line.split(" ", 1)[0]
+        if "-" in first and all(c in "0123456789abcdef-" for c in first):
+            name = line.rstrip().rsplit(" ", 1)[-1]
+            inside = name.startswith(str(folder)) and name.endswith(".seg")
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads this process's memory map from /proc (Linux)")
+def test_hashing_a_segments_terms_gives_its_pages_back(tmp_path):
+    """A writer reads every id of a segment once to hash them; those pages must not stay in its memory."""
+    index_sources([write_jsonl(tmp_path / "news.jsonl", news(3000))], tmp_path / "idx", procs=1)
+    with open_index(tmp_path / "idx").reader() as reader:
+        for sub, _ in reader.leaf_readers():
+            list(sub.lexicon("id"))
+        read_all = _resident_kb(tmp_path / "idx")
+        assert read_all > 100  # 3,000 ids and their postings
+        has_id = Lookup("id")
+        for i in range(800):  # new articles' ids, enough to hash every segment's
+            has_id(reader, f"new{i}")
+        assert all(state[1] is not None for state in has_id._segments.values())
+        assert _resident_kb(tmp_path / "idx") < read_all / 4
+        assert has_id(reader, "n5") and not has_id(reader, "n3000")  # and it still reads them
