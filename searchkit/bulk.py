@@ -88,11 +88,21 @@ def column_values(reader, fieldname: str) -> list:
     return kept_with(reader, fieldname, load)
 
 
-def date_order(reader, fieldname: str = "date") -> tuple[array, list]:
+def date_order(reader, matches: int, fieldname: str = "date") -> tuple[array, list] | None:
     """One segment's document numbers in the order of their values in the numeric column of
-    ``fieldname`` (ties by number), and those values in that order (kept with the reader).
-    A date order walks it from either end until it has a page."""
-    return kept_with(reader, "order:" + fieldname, lambda: ordered(column_values(reader, fieldname)))
+    ``fieldname`` (ties by number), and those values in that order; a date order walks it from
+    either end until it has a page. Sorting a segment costs about what looking up the dates of
+    as many matches does, so it is sorted (and kept with the reader) only once the searches
+    asking have brought ``matches`` that add up to its size; None before: a search in a new
+    process (one CLI command) does not pay for a sort that a single search cannot repay.
+    """
+    state = kept_with(reader, "order:" + fieldname, lambda: [0, None])
+    if state[1] is None:
+        state[0] += matches
+        if state[0] < reader.doc_count_all():
+            return None
+        state[1] = ordered(column_values(reader, fieldname))
+    return state[1]
 
 
 def ordered(values: list) -> tuple[array, list]:

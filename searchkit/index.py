@@ -187,7 +187,9 @@ class _RankedCollector(TopCollector):
             # size / matches steps when a word's articles are spread over the years.
             walked = None
             if len(docs) * len(docs) * WALK_COST > limit * len(days):
-                walked = self._walked_page_days(docs, days, *date_order(reader))
+                order = date_order(reader, len(docs))
+                if order is not None:
+                    walked = self._walked_page_days(docs, days, *order)
             docs = self._on_the_page_days(list(docs), days) if walked is None else walked
         # A new matcher: the first was used up; only the chosen documents' blocks are read.
         scores = segment_scores(self.q.matcher(self.subsearcher, self.context), reader, only=docs)

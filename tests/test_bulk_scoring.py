@@ -242,6 +242,27 @@ def test_a_date_order_scores_only_the_articles_that_can_make_the_page(index, mon
     assert sum(n for _, n in asked) < results.total / 4
 
 
+def test_a_segment_is_sorted_by_date_once_date_orders_have_read_as_many_matches(tmp_path, monkeypatch):
+    """The first newest-first search in a process looks up its matches' dates; once searches have
+    looked up as many as a segment has articles, the segment is sorted by date, once, and later
+    searches walk it: the same pages either way."""
+    sorts = []
+    real = bulk.ordered
+    monkeypatch.setattr(bulk, "ordered", lambda values: sorts.append(len(values)) or real(values))
+    rng = random.Random(9)
+    with Index.create(tmp_path / "idx") as index:
+        index.add([_article(rng, i) for i in range(400)], batch_size=400)
+        pages = []
+        for _ in range(4):
+            results = index.search("harbour", sort="newest", limit=5, snippets=False, suggest=False)
+            pages.append([(hit.id, hit.date) for hit in results.hits])
+            if len(pages) == 1:
+                assert 100 <= results.total < 400 and not sorts  # the first search alone did not sort the segment
+        assert sorts == [400]
+        assert all(page == pages[0] for page in pages) and len(pages[0]) == 5
+        assert [d for _, d in pages[0]] == sorted((d for _, d in pages[0]), reverse=True)
+
+
 @given(values=st.lists(st.sampled_from([3, 5, 7, 7, 9, 120, "undated"]), min_size=1, max_size=40),
        limit=st.integers(1, 12), sort=st.sampled_from(["newest", "oldest"]), data=st.data())
 def test_a_date_order_keeps_the_articles_on_the_pages_days(values, limit, sort, data):
