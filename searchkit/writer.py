@@ -437,7 +437,6 @@ class _ParallelWriter:
                 self._doom(self.places.place(last))
                 del self.pending[id_]
                 self.to_delete.discard(id_)
-                last = None
             if not written or (self.places.same_fingerprint(last, fp) if last is not None
                                else self.has_fingerprint(self.committed, fp)):
                 self._doom(here)  # the same article twice in this run
