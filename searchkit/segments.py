@@ -22,6 +22,7 @@ from collections import defaultdict
 import marshal
 import zlib
 from collections.abc import Iterator
+from itertools import accumulate, chain
 from operator import itemgetter
 from pickle import dumps
 
@@ -31,28 +32,123 @@ from whoosh.writing import SegmentWriter
 
 from .analysis import ONE_PASS_FORMATS, OnePassAnalyzer, WordPairs
 
-# Rough bytes of memory per posting kept (three list slots, a value's bytes object) and per
+# Rough bytes of memory per posting kept in a list (three list slots, a value's bytes object) and per
 # new word (a dict entry, a list, the word's bytes): to honour ``limitmb`` approximately.
 _POSTING_BYTES = 64
 _TERM_BYTES = 200
+_PACKED_TERM_BYTES = 70  # a packed word: its bytes object, its slot in a list, its two ends
 _COMPRESS_FROM = 4  # postings from which a word's postings are compressed
 
-# Flat: docnum, weight, value, docnum, weight, value, ...; or, for postings added with
+# How a word's postings are kept: a flat list (docnum, weight, value, docnum, weight, value, ...)
+# as they arrive; a _Packed once packed or read back from disk; or, for postings added with
 # TermPool.add_bare (weight 1, no value), an array of their document numbers.
-Postings = list | array
-TermPostings = tuple  # (fieldname, word bytes, Postings)
+TermPostings = tuple  # (fieldname, word bytes, postings kept in any of those ways)
+
+
+class _Packed:
+    """A word's postings in flat buffers: 12 bytes and the value's a posting, against about 30 in a list.
+
+    Weights are kept as 32-bit floats, as Whoosh's posting blocks keep them.
+    """
+
+    __slots__ = ("docs", "weights", "lengths", "values")
+
+    def __init__(self, docs: array, weights: array, lengths: array, values: bytes):
+        self.docs, self.weights, self.lengths, self.values = docs, weights, lengths, values
+
+    @classmethod
+    def of(cls, postings) -> _Packed:
+        if type(postings) is _Packed:
+            return postings
+        if type(postings) is array:
+            n = len(postings)
+            return cls(postings, array("f", [1.0]) * n, array("I", [0]) * n, b"")
+        values = postings[2::3]
+        return cls(array("I", postings[0::3]), array("f", postings[1::3]), array("I", map(len, values)),
+                   b"".join(values))
+
+    @classmethod
+    def from_bytes(cls, data: tuple) -> _Packed:
+        docs, weights, lengths = array("I"), array("f"), array("I")
+        docs.frombytes(data[0])
+        weights.frombytes(data[1])
+        lengths.frombytes(data[2])
+        return cls(docs, weights, lengths, data[3])
+
+    def to_bytes(self) -> tuple:
+        return self.docs.tobytes(), self.weights.tobytes(), self.lengths.tobytes(), self.values
+
+    def extend(self, other: _Packed) -> None:
+        self.docs.extend(other.docs)
+        self.weights.extend(other.weights)
+        self.lengths.extend(other.lengths)
+        self.values += other.values
+
+    def value_list(self) -> list[bytes]:
+        if not self.values:
+            return [b""] * len(self.docs)
+        ends = list(accumulate(self.lengths))
+        return list(map(self.values.__getitem__, map(slice, chain((0,), ends), ends)))
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+class _PackedRun:
+    """The words of a pool's lists at one time, sorted, their postings packed in buffers shared by all words."""
+
+    def __init__(self):
+        self.fields: list[tuple[str, list[bytes], array, array]] = []  # field, its words, where each word ends
+        self.docs, self.weights, self.lengths = array("I"), array("f"), array("I")
+        self.values = bytearray()
+        self.nbytes = 0
+
+    def add_field(self, fieldname: str, words: dict[bytes, list]) -> None:
+        """Pack ``words``' postings lists, emptying ``words`` as it goes (the lists' memory is reused)."""
+        docs, weights, lengths, values = self.docs, self.weights, self.lengths, self.values
+        keys = sorted(words)
+        ends, value_ends = array("Q"), array("Q")
+        for word in keys:
+            postings = words.pop(word)
+            docs.extend(postings[0::3])
+            weights.extend(postings[1::3])
+            word_values = postings[2::3]
+            lengths.extend(map(len, word_values))
+            values += b"".join(word_values)
+            ends.append(len(docs))
+            value_ends.append(len(values))
+        self.fields.append((fieldname, keys, ends, value_ends))
+        self.nbytes = 12 * len(docs) + len(values) + sum(
+            _PACKED_TERM_BYTES * len(words) + sum(map(len, words)) for _, words, _, _ in self.fields)
+
+    def __iter__(self) -> Iterator[TermPostings]:
+        docs, weights, lengths, values = self.docs, self.weights, self.lengths, self.values
+        start = value_start = 0
+        for fieldname, words, ends, value_ends in self.fields:
+            for word, end, value_end in zip(words, ends, value_ends):
+                yield fieldname, word, _Packed(docs[start:end], weights[start:end], lengths[start:end],
+                                               bytes(values[value_start:value_end]))
+                start, value_start = end, value_end
 
 
 class TermPool:
-    """A Whoosh posting pool that keeps postings grouped by word, spilling sorted runs of words to disk."""
+    """A Whoosh posting pool that keeps postings grouped by word, packing them when full and then spilling to disk.
+
+    Postings arrive in lists, one a word (fast to add to). When the pool is full, the lists
+    are packed into a :class:`_PackedRun` (about a quarter of the memory) and emptied; when
+    packed runs fill the pool, everything is written to disk, sorted, one record per word.
+    """
 
     def __init__(self, tempstore, limitmb: float):
         self.tempstore = tempstore
         self.limit = int(limitmb * 2**20)
-        self.size = 0
-        self.fields: dict[str, dict[bytes, Postings]] = {}
-        self.bare: dict[str, dict[bytes, array]] = {}  # see add_bare
-        self.runs: list[str] = []
+        self.size = 0  # the memory of everything kept, as counted
+        self.bare_size = 0  # of which: the bare postings (see add_bare)
+        self.packed_size = 0  # and the packed runs
+        self.fields: dict[str, dict[bytes, list]] = {}
+        self.bare: dict[str, dict[bytes, array]] = {}
+        self.packed: list[_PackedRun] = []
+        self.runs: list[str] = []  # names of the runs written to disk
         # Each word's documents arrive in increasing order, as documents are added one by one;
         # not so when segments are merged (their postings come word by word, segment by segment).
         self.in_order = True
@@ -60,18 +156,19 @@ class TermPool:
     def add(self, item) -> None:
         """Add one posting ``(fieldname, word bytes, docnum, weight, value bytes)``."""
         fieldname, word, docnum, weight, value = item
+        value = value or b""  # no value (None) as empty bytes: posting blocks leave out both alike
         words = self.fields.get(fieldname)
         if words is None:
             words = self.fields[fieldname] = {}
         postings = words.get(word)
         if postings is None:
             words[word] = [docnum, weight, value]
-            self.size += _TERM_BYTES + len(word) + len(value or b"")
+            self.size += _TERM_BYTES + len(word) + len(value)
         else:
             postings.extend((docnum, weight, value))
-            self.size += _POSTING_BYTES + len(value or b"")
+            self.size += _POSTING_BYTES + len(value)
         if self.size > self.limit:
-            self._spill()
+            self._make_room()
 
     def add_words(self, fieldname: str, docnum: int, items: list) -> None:
         """Add one document's postings in a field at once: ``items`` are (word, frequency, weight, value bytes)."""
@@ -90,13 +187,13 @@ class TermPool:
                 size += _POSTING_BYTES + len(value)
         self.size += size
         if self.size > self.limit:
-            self._spill()
+            self._make_room()
 
     def add_bare(self, fieldname: str, docnum: int, words: list[bytes]) -> None:
         """Add one document's postings in a field without frequencies or positions (weight 1, no value).
 
         Only their documents' numbers are kept, four bytes a posting: a WordPairs field adds
-        hundreds per article, which kept as the others would make the pool spill to disk twice as often.
+        hundreds per article, which kept as the others would make the pool fill twice as fast.
         """
         words_of = self.bare.get(fieldname)
         if words_of is None:
@@ -104,56 +201,64 @@ class TermPool:
         known = len(words_of)
         for key in words:
             words_of[key].append(docnum)
-        self.size += 4 * len(words) + _TERM_BYTES * (len(words_of) - known)
+        size = 4 * len(words) + _TERM_BYTES * (len(words_of) - known)
+        self.bare_size += size
+        self.size += size
         if self.size > self.limit:
+            self._make_room()
+
+    def _make_room(self) -> None:
+        # Packing shrinks the lists about fourfold (as counted): worth it while they are a
+        # quarter of the pool; after that, packing again would free too little to be worth a pass.
+        if self.size - self.bare_size - self.packed_size >= self.limit // 4:
+            self._pack()
+        else:
             self._spill()
 
-    def _sorted(self) -> Iterator[TermPostings]:
-        fields, self.fields, self.size = self.fields, {}, 0
+    def _pack(self) -> None:
+        fields, self.fields = self.fields, {}
+        run = _PackedRun()
+        for fieldname in sorted(fields):
+            run.add_field(fieldname, fields.pop(fieldname))
+        self.packed.append(run)
+        self.packed_size += run.nbytes
+        self.size = self.bare_size + self.packed_size
+
+    def _in_memory(self) -> list[Iterator[TermPostings]]:
+        """Take everything out of memory: the packed runs, then the lists and bare postings, each sorted."""
+        packed, self.packed = self.packed, []
+        fields, self.fields = self.fields, {}
         bare, self.bare = self.bare, {}
-        for fieldname in sorted(fields.keys() | bare.keys()):
-            words = fields.pop(fieldname, {})
-            for word, docs in bare.pop(fieldname, {}).items():  # both kinds in a field: segments merged into a writer
-                if word in words:
-                    words[word] = _flat(words[word]) + _flat(docs)
-                else:
-                    words[word] = docs
-            for word in sorted(words):
-                yield fieldname, word, words.pop(word)
+        self.size = self.bare_size = self.packed_size = 0
+        return [iter(run) for run in packed] + [_sorted(fields, bare)]
 
     def _spill(self) -> None:
         name = f"{len(self.runs)}.terms"
+        sources = self._in_memory()
         with self.tempstore.create_file(name).raw_file() as f:
-            for fieldname, word, postings in self._sorted():
-                marshal.dump((fieldname, word, postings.tobytes() if type(postings) is array else postings), f)
+            for fieldname, word, postings in _joined(heapq.merge(*sources, key=_KEY)):
+                if type(postings) is array:
+                    data = postings.tobytes()
+                else:
+                    data = _Packed.of(postings).to_bytes()
+                marshal.dump((fieldname, word, data), f)
         self.runs.append(name)
 
     def _read_run(self, name: str) -> Iterator[TermPostings]:
         with self.tempstore.open_file(name).raw_file() as f:
             while True:
                 try:
-                    fieldname, word, postings = marshal.load(f)
+                    fieldname, word, data = marshal.load(f)
                 except EOFError:
                     return
-                yield fieldname, word, _doc_array(postings) if type(postings) is bytes else postings
+                yield fieldname, word, _doc_array(data) if type(data) is bytes else _Packed.from_bytes(data)
 
     def terms(self) -> Iterator[TermPostings]:
         """Every word's postings, by field then word; each word once, its documents in order."""
-        sources = [self._read_run(name) for name in self.runs] + [self._sorted()]
-        merged = heapq.merge(*sources, key=itemgetter(0, 1)) if len(sources) > 1 else sources[0]
-        pending = None
-        for record in merged:  # equal words come from the runs in the order they were written
-            if pending is not None and record[0] == pending[0] and record[1] == pending[1]:
-                if type(pending[2]) is type(record[2]):
-                    pending[2].extend(record[2])
-                else:
-                    pending = (pending[0], pending[1], _flat(pending[2]) + _flat(record[2]))
-                continue
-            if pending is not None:
-                yield self._ordered(pending)
-            pending = record
-        if pending is not None:
-            yield self._ordered(pending)
+        sources = [self._read_run(name) for name in self.runs] + self._in_memory()
+        merged = heapq.merge(*sources, key=_KEY) if len(sources) > 1 else sources[0]
+        for record in _joined(merged):
+            yield self._ordered(record)
 
     def _ordered(self, record: TermPostings) -> TermPostings:
         if self.in_order:
@@ -161,6 +266,7 @@ class TermPool:
         postings = record[2]
         if type(postings) is array:
             return record[0], record[1], array("I", sorted(postings))
+        postings = _flat(postings)
         triples = sorted(zip(postings[0::3], postings[1::3], postings[2::3]), key=itemgetter(0))
         return record[0], record[1], [x for triple in triples for x in triple]
 
@@ -180,15 +286,62 @@ class TermPool:
         self.runs = []
 
 
+_KEY = itemgetter(0, 1)  # a record's field and word
+
+
+def _sorted(fields: dict[str, dict[bytes, list]], bare: dict[str, dict[bytes, array]]) -> Iterator[TermPostings]:
+    """The lists and bare postings of a pool, by field then word, emptying them as it goes."""
+    for fieldname in sorted(fields.keys() | bare.keys()):
+        words = fields.pop(fieldname, {})
+        for word, docs in bare.pop(fieldname, {}).items():  # both kinds in a field: segments merged into a writer
+            words[word] = _join(words[word], docs) if word in words else docs
+        for word in sorted(words):
+            yield fieldname, word, words.pop(word)
+
+
+def _joined(records: Iterator[TermPostings]) -> Iterator[TermPostings]:
+    """``records`` sorted by field and word, with the postings of equal words joined in the order they come."""
+    pending = None
+    for record in records:
+        if pending is not None and record[0] == pending[0] and record[1] == pending[1]:
+            pending = pending[0], pending[1], _join(pending[2], record[2])
+            continue
+        if pending is not None:
+            yield pending
+        pending = record
+    if pending is not None:
+        yield pending
+
+
+def _join(first, then):
+    """One word's postings ``first`` followed by ``then`` (``first`` may be reused)."""
+    if type(first) is type(then):
+        first.extend(then)
+        return first
+    if type(first) is _Packed or type(then) is _Packed:
+        joined = _Packed.of(first)
+        if joined is first:
+            joined.extend(_Packed.of(then))
+        else:  # a bare array does not become a _Packed's docs and then grow
+            joined = _Packed(array("I", joined.docs), joined.weights, joined.lengths, joined.values)
+            joined.extend(_Packed.of(then))
+        return joined
+    return _flat(first) + _flat(then)
+
+
 def _doc_array(data: bytes = b"") -> array:
     docs = array("I")
     docs.frombytes(data)
     return docs
 
 
-def _flat(postings: Postings) -> list:
+def _flat(postings) -> list:
     """``postings`` as a flat list, whichever way they are kept."""
-    return [x for docnum in postings for x in (docnum, 1.0, b"")] if type(postings) is array else postings
+    if type(postings) is array:
+        return [x for docnum in postings for x in (docnum, 1.0, b"")]
+    if type(postings) is _Packed:
+        return [x for posting in zip(postings.docs, postings.weights, postings.value_list()) for x in posting]
+    return postings
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -323,6 +476,8 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
             # postings: short posting lists are written uncompressed (each block says whether it is).
             if type(postings) is array:
                 docnums, weights, values = postings, [1.0] * len(postings), [b""] * len(postings)
+            elif type(postings) is _Packed:
+                docnums, weights, values = postings.docs, postings.weights, postings.value_list()
             else:
                 docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
             block._compression = compression if len(docnums) > _COMPRESS_FROM else 0
