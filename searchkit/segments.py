@@ -6,9 +6,9 @@ it and writes it to a temporary file posting by posting; at the end it merges
 those runs posting by posting. For a news index that was a quarter of all indexing
 time. :class:`TermPool` keeps the postings of each word together as they arrive
 (documents come in order, so each word's list is already sorted), in less memory
-per posting; when full it writes its words, sorted, one record per word, and
-merges the runs word by word. :class:`FastSegmentWriter` is Whoosh's
-``SegmentWriter`` with that pool; it hands Whoosh's codec a word's postings a block
+per posting; when full it writes its words, sorted, one record per word (its
+postings packed in flat buffers), and merges the runs word by word.
+:class:`FastSegmentWriter` is Whoosh's ``SegmentWriter`` with that pool; it hands Whoosh's codec a word's postings a block
 at a time, keeps the files' positions itself instead of asking the system, and does
 not compress posting lists too short to gain from it. The segment files are Whoosh's
 own format, read by Whoosh's own readers.
@@ -36,17 +36,16 @@ from .analysis import ONE_PASS_FORMATS, OnePassAnalyzer, WordPairs
 # new word (a dict entry, a list, the word's bytes): to honour ``limitmb`` approximately.
 _POSTING_BYTES = 64
 _TERM_BYTES = 200
-_PACKED_TERM_BYTES = 70  # a packed word: its bytes object, its slot in a list, its two ends
 _COMPRESS_FROM = 4  # postings from which a word's postings are compressed
 
 # How a word's postings are kept: a flat list (docnum, weight, value, docnum, weight, value, ...)
-# as they arrive; a _Packed once packed or read back from disk; or, for postings added with
+# as they arrive; a _Packed once read back from disk; or, for postings added with
 # TermPool.add_bare (weight 1, no value), an array of their document numbers.
 TermPostings = tuple  # (fieldname, word bytes, postings kept in any of those ways)
 
 
 class _Packed:
-    """A word's postings in flat buffers: 12 bytes and the value's a posting, against about 30 in a list.
+    """A word's postings in flat buffers: 12 bytes a posting and its value's, against about 30 in a list.
 
     Weights are kept as 32-bit floats, as Whoosh's posting blocks keep them.
     """
@@ -90,64 +89,20 @@ class _Packed:
         ends = list(accumulate(self.lengths))
         return list(map(self.values.__getitem__, map(slice, chain((0,), ends), ends)))
 
-    def __len__(self) -> int:
-        return len(self.docs)
-
-
-class _PackedRun:
-    """The words of a pool's lists at one time, sorted, their postings packed in buffers shared by all words."""
-
-    def __init__(self):
-        self.fields: list[tuple[str, list[bytes], array, array]] = []  # field, its words, where each word ends
-        self.docs, self.weights, self.lengths = array("I"), array("f"), array("I")
-        self.values = bytearray()
-        self.nbytes = 0
-
-    def add_field(self, fieldname: str, words: dict[bytes, list]) -> None:
-        """Pack ``words``' postings lists, emptying ``words`` as it goes (the lists' memory is reused)."""
-        docs, weights, lengths, values = self.docs, self.weights, self.lengths, self.values
-        keys = sorted(words)
-        ends, value_ends = array("Q"), array("Q")
-        for word in keys:
-            postings = words.pop(word)
-            docs.extend(postings[0::3])
-            weights.extend(postings[1::3])
-            word_values = postings[2::3]
-            lengths.extend(map(len, word_values))
-            values += b"".join(word_values)
-            ends.append(len(docs))
-            value_ends.append(len(values))
-        self.fields.append((fieldname, keys, ends, value_ends))
-        self.nbytes = 12 * len(docs) + len(values) + sum(
-            _PACKED_TERM_BYTES * len(words) + sum(map(len, words)) for _, words, _, _ in self.fields)
-
-    def __iter__(self) -> Iterator[TermPostings]:
-        docs, weights, lengths, values = self.docs, self.weights, self.lengths, self.values
-        start = value_start = 0
-        for fieldname, words, ends, value_ends in self.fields:
-            for word, end, value_end in zip(words, ends, value_ends):
-                yield fieldname, word, _Packed(docs[start:end], weights[start:end], lengths[start:end],
-                                               bytes(values[value_start:value_end]))
-                start, value_start = end, value_end
-
 
 class TermPool:
-    """A Whoosh posting pool that keeps postings grouped by word, packing them when full and then spilling to disk.
+    """A Whoosh posting pool that keeps postings grouped by word, spilling sorted runs of words to disk.
 
-    Postings arrive in lists, one a word (fast to add to). When the pool is full, the lists
-    are packed into a :class:`_PackedRun` (about a quarter of the memory) and emptied; when
-    packed runs fill the pool, everything is written to disk, sorted, one record per word.
+    Postings arrive in lists, one a word (fast to add to); a run on disk keeps each word's
+    postings packed (:class:`_Packed`), which is faster to write and to read back than lists.
     """
 
     def __init__(self, tempstore, limitmb: float):
         self.tempstore = tempstore
         self.limit = int(limitmb * 2**20)
         self.size = 0  # the memory of everything kept, as counted
-        self.bare_size = 0  # of which: the bare postings (see add_bare)
-        self.packed_size = 0  # and the packed runs
         self.fields: dict[str, dict[bytes, list]] = {}
-        self.bare: dict[str, dict[bytes, array]] = {}
-        self.packed: list[_PackedRun] = []
+        self.bare: dict[str, dict[bytes, array]] = {}  # see add_bare
         self.runs: list[str] = []  # names of the runs written to disk
         # Each word's documents arrive in increasing order, as documents are added one by one;
         # not so when segments are merged (their postings come word by word, segment by segment).
@@ -168,7 +123,7 @@ class TermPool:
             postings.extend((docnum, weight, value))
             self.size += _POSTING_BYTES + len(value)
         if self.size > self.limit:
-            self._make_room()
+            self._spill()
 
     def add_words(self, fieldname: str, docnum: int, items: list) -> None:
         """Add one document's postings in a field at once: ``items`` are (word, frequency, weight, value bytes)."""
@@ -187,7 +142,7 @@ class TermPool:
                 size += _POSTING_BYTES + len(value)
         self.size += size
         if self.size > self.limit:
-            self._make_room()
+            self._spill()
 
     def add_bare(self, fieldname: str, docnum: int, words: list[bytes]) -> None:
         """Add one document's postings in a field without frequencies or positions (weight 1, no value).
@@ -201,42 +156,19 @@ class TermPool:
         known = len(words_of)
         for key in words:
             words_of[key].append(docnum)
-        size = 4 * len(words) + _TERM_BYTES * (len(words_of) - known)
-        self.bare_size += size
-        self.size += size
+        self.size += 4 * len(words) + _TERM_BYTES * (len(words_of) - known)
         if self.size > self.limit:
-            self._make_room()
-
-    def _make_room(self) -> None:
-        # Packing shrinks the lists about fourfold (as counted): worth it while they are a
-        # quarter of the pool; after that, packing again would free too little to be worth a pass.
-        if self.size - self.bare_size - self.packed_size >= self.limit // 4:
-            self._pack()
-        else:
             self._spill()
 
-    def _pack(self) -> None:
-        fields, self.fields = self.fields, {}
-        run = _PackedRun()
-        for fieldname in sorted(fields):
-            run.add_field(fieldname, fields.pop(fieldname))
-        self.packed.append(run)
-        self.packed_size += run.nbytes
-        self.size = self.bare_size + self.packed_size
-
-    def _in_memory(self) -> list[Iterator[TermPostings]]:
-        """Take everything out of memory: the packed runs, then the lists and bare postings, each sorted."""
-        packed, self.packed = self.packed, []
-        fields, self.fields = self.fields, {}
-        bare, self.bare = self.bare, {}
-        self.size = self.bare_size = self.packed_size = 0
-        return [iter(run) for run in packed] + [_sorted(fields, bare)]
+    def _sorted(self) -> Iterator[TermPostings]:
+        """Take the postings out of memory: by field then word."""
+        fields, bare, self.fields, self.bare, self.size = self.fields, self.bare, {}, {}, 0
+        return _sorted_words(fields, bare)
 
     def _spill(self) -> None:
         name = f"{len(self.runs)}.terms"
-        sources = self._in_memory()
         with self.tempstore.create_file(name).raw_file() as f:
-            for fieldname, word, postings in _joined(heapq.merge(*sources, key=_KEY)):
+            for fieldname, word, postings in self._sorted():
                 if type(postings) is array:
                     data = postings.tobytes()
                 else:
@@ -255,7 +187,7 @@ class TermPool:
 
     def terms(self) -> Iterator[TermPostings]:
         """Every word's postings, by field then word; each word once, its documents in order."""
-        sources = [self._read_run(name) for name in self.runs] + self._in_memory()
+        sources = [self._read_run(name) for name in self.runs] + [self._sorted()]
         merged = heapq.merge(*sources, key=_KEY) if len(sources) > 1 else sources[0]
         for record in _joined(merged):
             yield self._ordered(record)
@@ -289,7 +221,7 @@ class TermPool:
 _KEY = itemgetter(0, 1)  # a record's field and word
 
 
-def _sorted(fields: dict[str, dict[bytes, list]], bare: dict[str, dict[bytes, array]]) -> Iterator[TermPostings]:
+def _sorted_words(fields: dict[str, dict[bytes, list]], bare: dict[str, dict[bytes, array]]) -> Iterator[TermPostings]:
     """The lists and bare postings of a pool, by field then word, emptying them as it goes."""
     for fieldname in sorted(fields.keys() | bare.keys()):
         words = fields.pop(fieldname, {})
@@ -320,11 +252,7 @@ def _join(first, then):
         return first
     if type(first) is _Packed or type(then) is _Packed:
         joined = _Packed.of(first)
-        if joined is first:
-            joined.extend(_Packed.of(then))
-        else:  # a bare array does not become a _Packed's docs and then grow
-            joined = _Packed(array("I", joined.docs), joined.weights, joined.lengths, joined.values)
-            joined.extend(_Packed.of(then))
+        joined.extend(_Packed.of(then))
         return joined
     return _flat(first) + _flat(then)
 

@@ -172,15 +172,14 @@ def test_posting_blocks_are_pickled_with_protocol_5(tmp_path, articles):
         assert (zlib.decompress(raw) if m._compression else raw)[:2] == b"\x80\x05"
 
 
-
 _WORDS = st.sampled_from([f"w{i}" for i in range(40)])
 _DOCUMENT = st.tuples(
     st.dictionaries(_WORDS, st.tuples(st.sampled_from([1.0, 2.0, 1.5]), st.binary(max_size=6)), max_size=12),
     st.lists(st.binary(min_size=1, max_size=3), max_size=8, unique=True))
 
 
-def _pool_terms(folder: Path, limitmb: float, documents: list) -> tuple[list, int, int]:
-    """The pool's words and postings (as flat lists), with how many packed and disk runs it held before giving them."""
+def _pool_terms(folder: Path, limitmb: float, documents: list) -> tuple[list, int]:
+    """The pool's words and postings (as flat lists), and how many runs it wrote to disk."""
     from whoosh.filedb.filestore import FileStorage
 
     folder.mkdir()
@@ -190,29 +189,29 @@ def _pool_terms(folder: Path, limitmb: float, documents: list) -> tuple[list, in
         pool.add_bare("pairs", docnum, pairs)
         if docnum % 3 == 0:
             pool.add(("title", b"t%d" % (docnum % 4), docnum, 2.0, b"v"))
-    packed, runs = len(pool.packed), len(pool.runs)
+    runs = len(pool.runs)
     terms = [(field, word, _flat(postings)) for field, word, postings in pool.terms()]
     pool.cleanup()
-    return terms, packed, runs
+    return terms, runs
 
 
 @settings(max_examples=60, deadline=None)
 @given(documents=st.lists(_DOCUMENT, max_size=80), limit_kb=st.integers(6, 40))
-def test_a_full_pool_packs_or_spills_without_changing_any_posting(tmp_path_factory, documents, limit_kb):
-    """Packed in memory or written to disk, every word keeps its postings, in document order."""
+def test_a_pool_spilled_to_disk_keeps_every_posting(tmp_path_factory, documents, limit_kb):
+    """Written to disk in runs and read back, every word keeps its postings (values, weights), in document order."""
     folder = tmp_path_factory.mktemp("pool")
-    expected, _, _ = _pool_terms(folder / "roomy", 64, documents)
+    expected, runs = _pool_terms(folder / "roomy", 64, documents)
+    assert not runs
     assert _pool_terms(folder / "small", limit_kb / 1000, documents)[0] == expected
     assert [(field, word) for field, word, _ in expected] == sorted((field, word) for field, word, _ in expected)
 
 
-@pytest.mark.parametrize("limitmb, packed, spilled", [(64, False, False), (1.0, True, False), (0.2, True, True)])
-def test_a_pool_packs_its_lists_before_it_writes_to_disk(tmp_path, limitmb, packed, spilled):
-    """Packed, postings take about a quarter of the memory of their lists: the pool goes to disk later."""
-    documents = [({f"w{(d * 7 + i) % 300}": (1.0, b"\x01\x02") for i in range(60)}, [b"p%d" % (d % 50)])
+
+def test_a_full_pool_writes_runs_and_gives_back_every_posting(tmp_path):
+    documents = [({f"w{(d * 7 + i) % 300}": (1.5, b"\x01" * (i % 3)) for i in range(60)}, [b"p%d" % (d % 50)])
                  for d in range(400)]
-    terms, packs, runs = _pool_terms(tmp_path / "pool", limitmb, documents)
-    assert (packs > 0, runs > 0) == (packed, spilled)
+    terms, runs = _pool_terms(tmp_path / "pool", 0.2, documents)
+    assert runs >= 3
     assert terms == _pool_terms(tmp_path / "roomy", 64, documents)[0]
     assert len(terms) == 300 + 50 + 4
     assert sum(len(postings) for field, _, postings in terms if field == "body") == 3 * 60 * 400
