@@ -22,6 +22,7 @@ from collections import defaultdict
 import marshal
 import zlib
 from collections.abc import Iterator
+from functools import partial
 from itertools import accumulate, chain
 from operator import itemgetter
 from pickle import dumps
@@ -65,17 +66,6 @@ class _Packed:
         values = postings[2::3]
         return cls(array("I", postings[0::3]), array("f", postings[1::3]), array("I", map(len, values)),
                    b"".join(values))
-
-    @classmethod
-    def from_bytes(cls, data: tuple) -> _Packed:
-        docs, weights, lengths = array("I"), array("f"), array("I")
-        docs.frombytes(data[0])
-        weights.frombytes(data[1])
-        lengths.frombytes(data[2])
-        return cls(docs, weights, lengths, data[3])
-
-    def to_bytes(self) -> tuple:
-        return self.docs.tobytes(), self.weights.tobytes(), self.lengths.tobytes(), self.values
 
     def extend(self, other: _Packed) -> None:
         self.docs.extend(other.docs)
@@ -152,7 +142,7 @@ class TermPool:
         """
         words_of = self.bare.get(fieldname)
         if words_of is None:
-            words_of = self.bare[fieldname] = defaultdict(_doc_array)
+            words_of = self.bare[fieldname] = defaultdict(partial(array, "I"))
         known = len(words_of)
         for key in words:
             words_of[key].append(docnum)
@@ -167,23 +157,26 @@ class TermPool:
 
     def _spill(self) -> None:
         name = f"{len(self.runs)}.terms"
+        fields, bare, self.fields, self.bare, self.size = self.fields, self.bare, {}, {}, 0
         with self.tempstore.create_file(name).raw_file() as f:
-            for fieldname, word, postings in self._sorted():
-                if type(postings) is array:
-                    data = postings.tobytes()
-                else:
-                    data = _Packed.of(postings).to_bytes()
-                marshal.dump((fieldname, word, data), f)
+            for fieldname in sorted(fields.keys() | bare.keys()):
+                lists, docs = fields.pop(fieldname, {}), bare.pop(fieldname, {})
+                if lists and docs:  # both kinds in a field: segments merged into a writer
+                    for word, postings in docs.items():
+                        lists[word] = _join(lists[word], postings) if word in lists else _flat(postings)
+                    docs = {}
+                for chunk in _chunks(fieldname, docs) if docs else _chunks(fieldname, lists):
+                    marshal.dump(chunk, f)
         self.runs.append(name)
 
     def _read_run(self, name: str) -> Iterator[TermPostings]:
         with self.tempstore.open_file(name).raw_file() as f:
             while True:
                 try:
-                    fieldname, word, data = marshal.load(f)
+                    chunk = marshal.load(f)
                 except EOFError:
                     return
-                yield fieldname, word, _doc_array(data) if type(data) is bytes else _Packed.from_bytes(data)
+                yield from _unchunked(chunk)
 
     def terms(self) -> Iterator[TermPostings]:
         """Every word's postings, by field then word; each word once, its documents in order."""
@@ -231,6 +224,55 @@ def _sorted_words(fields: dict[str, dict[bytes, list]], bare: dict[str, dict[byt
             yield fieldname, word, words.pop(word)
 
 
+_CHUNK_WORDS = 4096  # words packed together in a run on disk
+
+
+def _chunks(fieldname: str, words: dict[bytes, list | array]) -> Iterator[tuple]:
+    """A field's words, sorted, and their postings packed in flat buffers, a few thousand words at a time.
+
+    Packing many words at once costs a few calls a chunk instead of a few a word: a run
+    was written and read back three times faster than one record a word (BENCHMARKS.md, eighth round).
+    """
+    keys = sorted(words)
+    for start in range(0, len(keys), _CHUNK_WORDS):
+        chunk = keys[start:start + _CHUNK_WORDS]
+        postings = [words.pop(word) for word in chunk]
+        counts = array("I", map(len, postings))
+        if type(postings[0]) is array:  # bare: document numbers only
+            yield fieldname, chunk, counts.tobytes(), b"".join(map(array.tobytes, postings))
+            continue
+        counts = array("I", [n // 3 for n in counts])  # three list items a posting
+        flat = list(chain.from_iterable(postings))
+        del postings
+        values = flat[2::3]
+        yield (fieldname, chunk, counts.tobytes(), array("I", flat[0::3]).tobytes(), array("f", flat[1::3]).tobytes(),
+               array("I", map(len, values)).tobytes(), b"".join(values))
+
+
+def _unchunked(chunk: tuple) -> Iterator[TermPostings]:
+    """The records of a chunk that :func:`_chunks` made: field, word, postings."""
+    fieldname, words, counts = chunk[0], chunk[1], _array("I", chunk[2])
+    docs = _array("I", chunk[3])
+    start = 0
+    if len(chunk) == 4:
+        for word, end in zip(words, accumulate(counts)):
+            yield fieldname, word, docs[start:end]
+            start = end
+        return
+    weights, lengths, values = _array("f", chunk[4]), _array("I", chunk[5]), chunk[6]
+    offsets = [0, *accumulate(lengths)]
+    for word, end in zip(words, accumulate(counts)):
+        yield fieldname, word, _Packed(docs[start:end], weights[start:end], lengths[start:end],
+                                       values[offsets[start]:offsets[end]])
+        start = end
+
+
+def _array(typecode: str, data: bytes) -> array:
+    numbers = array(typecode)
+    numbers.frombytes(data)
+    return numbers
+
+
 def _joined(records: Iterator[TermPostings]) -> Iterator[TermPostings]:
     """``records`` sorted by field and word, with the postings of equal words joined in the order they come."""
     pending = None
@@ -255,12 +297,6 @@ def _join(first, then):
         joined.extend(_Packed.of(then))
         return joined
     return _flat(first) + _flat(then)
-
-
-def _doc_array(data: bytes = b"") -> array:
-    docs = array("I")
-    docs.frombytes(data)
-    return docs
 
 
 def _flat(postings) -> list:
