@@ -6,11 +6,12 @@ it and writes it to a temporary file posting by posting; at the end it merges
 those runs posting by posting. For a news index that was a quarter of all indexing
 time. :class:`TermPool` keeps the postings of each word together as they arrive
 (documents come in order, so each word's list is already sorted), in less memory
-per posting; when full it writes its words, sorted, one record per word (its
-postings packed in flat buffers), and merges the runs word by word.
-:class:`FastSegmentWriter` is Whoosh's ``SegmentWriter`` with that pool; it hands Whoosh's codec a word's postings a block
-at a time, keeps the files' positions itself instead of asking the system, and does
-not compress posting lists too short to gain from it. The segment files are Whoosh's
+per posting; when full it writes its words to disk, sorted, a few thousand words'
+postings packed together, and merges the runs word by word.
+:class:`FastSegmentWriter` is Whoosh's ``SegmentWriter`` with that pool; it hands
+Whoosh's codec a word's postings a block at a time, keeps the files' positions
+itself instead of asking the system, and does not compress posting lists too
+short to gain from it. The segment files are Whoosh's
 own format, read by Whoosh's own readers.
 """
 
@@ -46,15 +47,15 @@ TermPostings = tuple  # (fieldname, word bytes, postings kept in any of those wa
 
 
 class _Packed:
-    """A word's postings in flat buffers: 12 bytes a posting and its value's, against about 30 in a list.
+    """A word's postings read back from a run on disk: document numbers and weights in arrays, values in a list.
 
     Weights are kept as 32-bit floats, as Whoosh's posting blocks keep them.
     """
 
-    __slots__ = ("docs", "weights", "lengths", "values")
+    __slots__ = ("docs", "weights", "values")
 
-    def __init__(self, docs: array, weights: array, lengths: array, values: bytes):
-        self.docs, self.weights, self.lengths, self.values = docs, weights, lengths, values
+    def __init__(self, docs: array, weights: array, values: list[bytes]):
+        self.docs, self.weights, self.values = docs, weights, values
 
     @classmethod
     def of(cls, postings) -> _Packed:
@@ -62,29 +63,21 @@ class _Packed:
             return postings
         if type(postings) is array:
             n = len(postings)
-            return cls(postings, array("f", [1.0]) * n, array("I", [0]) * n, b"")
-        values = postings[2::3]
-        return cls(array("I", postings[0::3]), array("f", postings[1::3]), array("I", map(len, values)),
-                   b"".join(values))
+            return cls(postings, array("f", [1.0]) * n, [b""] * n)
+        return cls(array("I", postings[0::3]), array("f", postings[1::3]), postings[2::3])
 
     def extend(self, other: _Packed) -> None:
         self.docs.extend(other.docs)
         self.weights.extend(other.weights)
-        self.lengths.extend(other.lengths)
-        self.values += other.values
-
-    def value_list(self) -> list[bytes]:
-        if not self.values:
-            return [b""] * len(self.docs)
-        ends = list(accumulate(self.lengths))
-        return list(map(self.values.__getitem__, map(slice, chain((0,), ends), ends)))
+        self.values.extend(other.values)
 
 
 class TermPool:
     """A Whoosh posting pool that keeps postings grouped by word, spilling sorted runs of words to disk.
 
-    Postings arrive in lists, one a word (fast to add to); a run on disk keeps each word's
-    postings packed (:class:`_Packed`), which is faster to write and to read back than lists.
+    Postings arrive in lists, one a word (fast to add to). A run on disk keeps the postings
+    of a few thousand words packed together (:func:`_chunks`), which is faster to write and to
+    read back than one record a word.
     """
 
     def __init__(self, tempstore, limitmb: float):
@@ -228,10 +221,10 @@ _CHUNK_WORDS = 4096  # words packed together in a run on disk
 
 
 def _chunks(fieldname: str, words: dict[bytes, list | array]) -> Iterator[tuple]:
-    """A field's words, sorted, and their postings packed in flat buffers, a few thousand words at a time.
+    """A field's words, sorted, and their postings packed together, a few thousand words at a time.
 
-    Packing many words at once costs a few calls a chunk instead of a few a word: a run
-    was written and read back three times faster than one record a word (BENCHMARKS.md, eighth round).
+    Packing many words at once costs a few calls a chunk instead of a few a word. Values stay
+    a list: marshal writes a value shared by many postings (most are) once and reads it back once.
     """
     keys = sorted(words)
     for start in range(0, len(keys), _CHUNK_WORDS):
@@ -244,9 +237,8 @@ def _chunks(fieldname: str, words: dict[bytes, list | array]) -> Iterator[tuple]
         counts = array("I", [n // 3 for n in counts])  # three list items a posting
         flat = list(chain.from_iterable(postings))
         del postings
-        values = flat[2::3]
         yield (fieldname, chunk, counts.tobytes(), array("I", flat[0::3]).tobytes(), array("f", flat[1::3]).tobytes(),
-               array("I", map(len, values)).tobytes(), b"".join(values))
+               flat[2::3])
 
 
 def _unchunked(chunk: tuple) -> Iterator[TermPostings]:
@@ -259,11 +251,9 @@ def _unchunked(chunk: tuple) -> Iterator[TermPostings]:
             yield fieldname, word, docs[start:end]
             start = end
         return
-    weights, lengths, values = _array("f", chunk[4]), _array("I", chunk[5]), chunk[6]
-    offsets = [0, *accumulate(lengths)]
+    weights, values = _array("f", chunk[4]), chunk[5]
     for word, end in zip(words, accumulate(counts)):
-        yield fieldname, word, _Packed(docs[start:end], weights[start:end], lengths[start:end],
-                                       values[offsets[start]:offsets[end]])
+        yield fieldname, word, _Packed(docs[start:end], weights[start:end], values[start:end])
         start = end
 
 
@@ -304,7 +294,7 @@ def _flat(postings) -> list:
     if type(postings) is array:
         return [x for docnum in postings for x in (docnum, 1.0, b"")]
     if type(postings) is _Packed:
-        return [x for posting in zip(postings.docs, postings.weights, postings.value_list()) for x in posting]
+        return [x for posting in zip(postings.docs, postings.weights, postings.values) for x in posting]
     return postings
 
 
@@ -441,7 +431,7 @@ def _write_terms(fieldwriter, schema, lengths, doc_count: int, terms: Iterator[T
             if type(postings) is array:
                 docnums, weights, values = postings, [1.0] * len(postings), [b""] * len(postings)
             elif type(postings) is _Packed:
-                docnums, weights, values = postings.docs, postings.weights, postings.value_list()
+                docnums, weights, values = postings.docs, postings.weights, postings.values
             else:
                 docnums, weights, values = postings[0::3], postings[1::3], postings[2::3]
             block._compression = compression if len(docnums) > _COMPRESS_FROM else 0
