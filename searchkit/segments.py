@@ -18,10 +18,11 @@ own format, read by Whoosh's own readers.
 from __future__ import annotations
 
 import heapq
-from array import array
-from collections import defaultdict
 import marshal
 import zlib
+from array import array
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import partial
 from itertools import accumulate, chain
@@ -153,12 +154,7 @@ class TermPool:
         fields, bare, self.fields, self.bare, self.size = self.fields, self.bare, {}, {}, 0
         with self.tempstore.create_file(name).raw_file() as f:
             for fieldname in sorted(fields.keys() | bare.keys()):
-                lists, docs = fields.pop(fieldname, {}), bare.pop(fieldname, {})
-                if lists and docs:  # both kinds in a field: segments merged into a writer
-                    for word, postings in docs.items():
-                        lists[word] = _join(lists[word], postings) if word in lists else _flat(postings)
-                    docs = {}
-                for chunk in _chunks(fieldname, docs) if docs else _chunks(fieldname, lists):
+                for chunk in _chunks(fieldname, _one_kind(fields.pop(fieldname, {}), bare.pop(fieldname, {}))):
                     marshal.dump(chunk, f)
         self.runs.append(name)
 
@@ -210,14 +206,28 @@ _KEY = itemgetter(0, 1)  # a record's field and word
 def _sorted_words(fields: dict[str, dict[bytes, list]], bare: dict[str, dict[bytes, array]]) -> Iterator[TermPostings]:
     """The lists and bare postings of a pool, by field then word, emptying them as it goes."""
     for fieldname in sorted(fields.keys() | bare.keys()):
-        words = fields.pop(fieldname, {})
-        for word, docs in bare.pop(fieldname, {}).items():  # both kinds in a field: segments merged into a writer
-            words[word] = _join(words[word], docs) if word in words else docs
+        words = _one_kind(fields.pop(fieldname, {}), bare.pop(fieldname, {}))
         for word in sorted(words):
             yield fieldname, word, words.pop(word)
 
 
-_CHUNK_WORDS = 4096  # words packed together in a run on disk
+def _one_kind(lists: dict[bytes, list], bare: dict[bytes, array]) -> dict:
+    """A field's words, their postings all kept one way.
+
+    A field has both kinds only in a writer that merges segments (their postings come one by one)
+    and adds articles: the arrays are then made lists.
+    """
+    if not lists or not bare:
+        return lists or bare
+    for word, docs in bare.items():
+        lists[word] = _join(lists[word], docs) if word in lists else _flat(docs)
+    return lists
+
+
+# A chunk of a run on disk: at most this many words, and this many list items (three a posting)
+# or document numbers, unless one word has more. A merge holds a chunk of each run in memory.
+_CHUNK_WORDS = 4096
+_CHUNK_ITEMS = 3 * 2**16
 
 
 def _chunks(fieldname: str, words: dict[bytes, list | array]) -> Iterator[tuple]:
@@ -227,11 +237,16 @@ def _chunks(fieldname: str, words: dict[bytes, list | array]) -> Iterator[tuple]
     a list: marshal writes a value shared by many postings (most are) once and reads it back once.
     """
     keys = sorted(words)
-    for start in range(0, len(keys), _CHUNK_WORDS):
-        chunk = keys[start:start + _CHUNK_WORDS]
+    ends = list(accumulate(len(words[word]) for word in keys))  # items up to each word
+    start = 0
+    while start < len(keys):
+        before = ends[start - 1] if start else 0
+        stop = max(start + 1, min(start + _CHUNK_WORDS, bisect_right(ends, before + _CHUNK_ITEMS)))
+        chunk = keys[start:stop]
+        start = stop
         postings = [words.pop(word) for word in chunk]
         counts = array("I", map(len, postings))
-        if type(postings[0]) is array:  # bare: document numbers only
+        if type(postings[0]) is array:  # bare (all of them: see _one_kind): document numbers only
             yield fieldname, chunk, counts.tobytes(), b"".join(map(array.tobytes, postings))
             continue
         counts = array("I", [n // 3 for n in counts])  # three list items a posting

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -196,13 +197,16 @@ def _pool_terms(folder: Path, limitmb: float, documents: list) -> tuple[list, in
 
 
 @settings(max_examples=60, deadline=None)
-@given(documents=st.lists(_DOCUMENT, max_size=80), limit_kb=st.integers(6, 40))
-def test_a_pool_spilled_to_disk_keeps_every_posting(tmp_path_factory, documents, limit_kb):
-    """Written to disk in runs and read back, every word keeps its postings (values, weights), in document order."""
+@given(documents=st.lists(_DOCUMENT, max_size=80), limit_kb=st.integers(6, 40),
+       chunk_words=st.integers(1, 30), chunk_items=st.integers(1, 200))
+def test_a_pool_spilled_to_disk_keeps_every_posting(tmp_path_factory, documents, limit_kb, chunk_words, chunk_items):
+    """Written to disk in runs (in chunks of any size) and read back, every word keeps its postings
+    (values, weights), in document order."""
     folder = tmp_path_factory.mktemp("pool")
     expected, runs = _pool_terms(folder / "roomy", 64, documents)
     assert not runs
-    assert _pool_terms(folder / "small", limit_kb / 1000, documents)[0] == expected
+    with patch.multiple("searchkit.segments", _CHUNK_WORDS=chunk_words, _CHUNK_ITEMS=chunk_items):
+        assert _pool_terms(folder / "small", limit_kb / 1000, documents)[0] == expected
     assert [(field, word) for field, word, _ in expected] == sorted((field, word) for field, word, _ in expected)
 
 
@@ -213,5 +217,7 @@ def test_a_full_pool_writes_runs_and_gives_back_every_posting(tmp_path):
     terms, runs = _pool_terms(tmp_path / "pool", 0.2, documents)
     assert runs >= 3
     assert terms == _pool_terms(tmp_path / "roomy", 64, documents)[0]
+    with patch.multiple("searchkit.segments", _CHUNK_WORDS=16, _CHUNK_ITEMS=100):
+        assert _pool_terms(tmp_path / "chunked", 0.2, documents)[0] == terms
     assert len(terms) == 300 + 50 + 4
     assert sum(len(postings) for field, _, postings in terms if field == "body") == 3 * 60 * 400
