@@ -226,7 +226,8 @@ def _one_kind(lists: dict[bytes, list], bare: dict[bytes, array]) -> dict:
 
 # A chunk of a run on disk: at most this many words, and this many list items (three a posting)
 # or document numbers, unless one word has more. A merge holds a chunk of each run in memory: at
-# 1M articles a segment writes about 20 runs, and chunks of 65,536 postings added 40 MB to a worker.
+# 1M articles a segment writes about 20 runs; with chunks of 65,536 postings a worker peaked at
+# 346 MB, with 8,192 at 295 (BENCHMARKS.md, eighth round).
 _CHUNK_WORDS = 4096
 _CHUNK_ITEMS = 3 * 2**13
 
