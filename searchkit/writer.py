@@ -47,7 +47,7 @@ MAX_SEGMENT_DOCS = 100_000  # ... and at most
 # bounds a worker's memory whatever the size of its segment. The pool's count is about 1.6
 # times what the postings take (3,000 synthetic articles: 154 against 95 MB, tracemalloc).
 # Writing and merging runs cost 8% of the CPU at 10k articles with 128 (BENCHMARKS.md, third
-# round), 15% at 100k with 256 (sixth round); written in packed chunks, 7% (eighth round).
+# round), 15% at 100k with 256 (sixth round); written in packed chunks, 7% at 50k (eighth round).
 LIMIT_MB = 256
 # Segments are written as one compound file each. Separate files would be memory-mapped
 # instead of copied into each reader, but a commit deletes the files of merged-away

@@ -210,8 +210,8 @@ def test_a_pool_spilled_to_disk_keeps_every_posting(tmp_path_factory, documents,
     assert [(field, word) for field, word, _ in expected] == sorted((field, word) for field, word, _ in expected)
 
 
-
 def test_a_full_pool_writes_runs_and_gives_back_every_posting(tmp_path):
+    """A pool much smaller than its postings writes several runs, and loses or reorders none of them."""
     documents = [({f"w{(d * 7 + i) % 300}": (1.5, b"\x01" * (i % 3)) for i in range(60)}, [b"p%d" % (d % 50)])
                  for d in range(400)]
     terms, runs = _pool_terms(tmp_path / "pool", 0.2, documents)
