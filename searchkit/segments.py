@@ -144,17 +144,21 @@ class TermPool:
         if self.size > self.limit:
             self._spill()
 
+    def _taken(self) -> Iterator[tuple[str, dict]]:
+        """Take the postings out of memory (now): each field, in order, with its words (see :func:`_one_kind`)."""
+        fields, bare, self.fields, self.bare, self.size = self.fields, self.bare, {}, {}, 0
+        return ((name, _one_kind(fields.pop(name, {}), bare.pop(name, {})))
+                for name in sorted(fields.keys() | bare.keys()))
+
     def _sorted(self) -> Iterator[TermPostings]:
         """Take the postings out of memory: by field then word."""
-        fields, bare, self.fields, self.bare, self.size = self.fields, self.bare, {}, {}, 0
-        return _sorted_words(fields, bare)
+        return ((fieldname, word, words.pop(word)) for fieldname, words in self._taken() for word in sorted(words))
 
     def _spill(self) -> None:
         name = f"{len(self.runs)}.terms"
-        fields, bare, self.fields, self.bare, self.size = self.fields, self.bare, {}, {}, 0
         with self.tempstore.create_file(name).raw_file() as f:
-            for fieldname in sorted(fields.keys() | bare.keys()):
-                for chunk in _chunks(fieldname, _one_kind(fields.pop(fieldname, {}), bare.pop(fieldname, {}))):
+            for fieldname, words in self._taken():
+                for chunk in _chunks(fieldname, words):
                     marshal.dump(chunk, f)
         self.runs.append(name)
 
@@ -201,14 +205,6 @@ class TermPool:
 
 
 _KEY = itemgetter(0, 1)  # a record's field and word
-
-
-def _sorted_words(fields: dict[str, dict[bytes, list]], bare: dict[str, dict[bytes, array]]) -> Iterator[TermPostings]:
-    """The lists and bare postings of a pool, by field then word, emptying them as it goes."""
-    for fieldname in sorted(fields.keys() | bare.keys()):
-        words = _one_kind(fields.pop(fieldname, {}), bare.pop(fieldname, {}))
-        for word in sorted(words):
-            yield fieldname, word, words.pop(word)
 
 
 def _one_kind(lists: dict[bytes, list], bare: dict[bytes, array]) -> dict:
