@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from searchkit import Index
 from searchkit import writer
@@ -151,15 +151,43 @@ def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batch
     assert all("first version" in body for body in stored(tmp_path / "idx").values())
 
 
-@given(places=st.lists(st.tuples(st.sampled_from(["w-1", "w-22"]), st.integers(0, 70_000),
-                                 st.integers(0, writer.MAX_SEGMENT_DOCS), st.binary(min_size=20, max_size=20)),
-                       min_size=1, max_size=30))
-def test_pending_articles_are_packed_without_loss(places):
-    """The main process keeps where each pending article went and its fingerprint in one int."""
+_SEGMENTS = [("w-1", 0), ("w-1", 1), ("w-22", 0), ("w-22", 5)]
+_OPERATIONS = st.one_of(
+    st.tuples(st.just("put"), st.integers(0, 300), st.sampled_from(_SEGMENTS), st.integers(0, 2**31 - 1),
+              st.binary(min_size=20, max_size=20)),
+    st.tuples(st.just("drop"), st.integers(0, 300)),
+    st.tuples(st.just("forget"), st.lists(st.sampled_from(_SEGMENTS), max_size=2)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_OPERATIONS, max_size=400))
+def test_pending_articles_are_kept_as_a_dict_would_keep_them(operations):
+    """The main process keeps where each pending article went and its fingerprint in compact
+    per-segment tables; whatever happens to them, they answer as a plain dict does."""
+    pending, model = writer._Pending(), {}
+    for operation in operations:
+        if operation[0] == "put":
+            _, i, (worker, serial), docnum, digest = operation
+            pending.put(f"n{i}", worker, serial, docnum, digest.hex())
+            model[f"n{i}"] = (worker, serial, docnum, digest.hex())
+        elif operation[0] == "drop":
+            pending.drop(f"n{operation[1]}")
+            model.pop(f"n{operation[1]}", None)
+        else:
+            pending.forget(operation[1])
+            model = {k: v for k, v in model.items() if v[:2] not in operation[1]}
+        assert len(pending) == len(model)
+    assert all(pending.get(f"n{i}") == model.get(f"n{i}") for i in range(302))
+
+
+def test_pending_tables_grow_and_take_far_less_than_a_dict():
     pending = writer._Pending()
-    packed = [pending.pack(worker, serial, docnum, digest.hex()) for worker, serial, docnum, digest in places]
-    for value, (worker, serial, docnum, digest) in zip(packed, places):
-        assert pending.place(value) == (worker, serial, docnum)
-        assert pending.segment_of(value) == pending.segment(worker, serial)
-        assert pending.same_fingerprint(value, digest.hex())
-        assert not pending.same_fingerprint(value, bytes(b ^ 1 for b in digest).hex())
+    for i in range(20_000):
+        pending.put(f"article-{i}", "w-1", i % 3, i, f"{i:040x}")
+    assert len(pending) == 20_000 and pending.get("article-19999") == ("w-1", 1, 19999, f"{19999:040x}")
+    size = sum(len(t.digests) + len(t.fingerprints) + t.docnums.itemsize * len(t.docnums)
+               + t.slots.itemsize * len(t.slots) for t in pending._tables.values())
+    assert size < 80 * 20_000  # a dict of id -> packed int took 155 bytes an article
+    with pytest.raises(ValueError):
+        pending.put("x", "w-1", 0, 1, "abc")
