@@ -96,24 +96,6 @@ class MappedFile(BufferFile):
         self.is_closed = True
 
 
-def release_pages(storage) -> bool:
-    """Give back the pages of a segment's map that reading brought in (True if there was a map).
-
-    They stay in the kernel's page cache, and a later read maps them in again for a minor
-    fault, but they no longer count in this process's memory. A writer reads every id and
-    fingerprint of a segment once, to hash them (:class:`searchkit.writer.Lookup`), and
-    then hardly ever again: at 1M articles, pages kept that way were 67 MB of the main
-    process and 50 MB of each worker. ``storage`` is a segment reader's (a compound file
-    under an overlay, as Whoosh opens it).
-    """
-    compound = getattr(storage, "a", storage)
-    map = getattr(getattr(compound, "_file", None), "_map", None)
-    if not isinstance(map, mmap.mmap) or map.closed or not hasattr(mmap, "MADV_DONTNEED"):
-        return False
-    map.madvise(mmap.MADV_DONTNEED)
-    return True
-
-
 class MappedStorage(FileStorage):
     """Whoosh's storage of an index folder, opening compound segments as :class:`MappedFile`."""
 

@@ -111,14 +111,12 @@ class Lookup:
     """Whether a live document of an index (as a reader sees it) has ``text`` in one field: an id or a fingerprint.
 
     The answer is :func:`_indexed`'s, but cheaper where it counts. Looking a term up probes
-    every segment's word list (5 us a segment), and in a mapped segment each probe brings in
-    pages that then count in the process's memory: the pipeline asks once or twice per
-    article, so at 1M articles (22 segments) that was the growth of its peak RSS. Once a
-    segment has been asked about a quarter as many terms as it has documents (building
-    costs about a quarter of a probe per term), a sorted array of the hashes of the
-    field's terms in it (8 bytes each) answers "not there" without reading the segment. A
-    term whose hash is there is looked up as before, so a collision costs only time. The
-    pages read to hash a segment's terms are then given back (:func:`searchkit.mapped.release_pages`).
+    every segment's word list (4-6 us a segment), and the pipeline asks once or twice per
+    article. Once a segment has been asked about a quarter as many terms as it has
+    documents (building costs about a quarter of a probe per term), a sorted array of the
+    low 32 bits of the hashes of the field's terms in it (4 bytes each) answers "not there"
+    without reading the segment. A term whose bits are there is looked up as before, so a
+    collision costs only time.
     """
 
     def __init__(self, fieldname: str):
@@ -135,13 +133,10 @@ class Lookup:
                 if hashes is None:
                     state[0] += 1
                     if state[0] * 4 >= sub.doc_count_all():
-                        from .mapped import release_pages
-
-                        hashes = state[1] = array("q", sorted(map(hash, sub.lexicon(fieldname))))
-                        release_pages(sub._storage)
+                        hashes = state[1] = array("I", sorted(hash(t) & 0xFFFFFFFF for t in sub.lexicon(fieldname)))
                 if hashes is not None:
                     if key is None:
-                        key = hash(sub.schema[fieldname].to_bytes(text))
+                        key = hash(sub.schema[fieldname].to_bytes(text)) & 0xFFFFFFFF
                     i = bisect_left(hashes, key)
                     if i == len(hashes) or hashes[i] != key:
                         continue
@@ -151,19 +146,22 @@ class Lookup:
 
 
 def for_lookups(ix):
-    """``ix``, opened so that its readers do not copy compound segments into memory.
+    """``ix``, opened so that its readers read segments through a file handle.
 
-    Whoosh's FileStorage maps a compound segment into memory and then copies each file
-    inside it into a ``BytesIO``, so a reader holds a copy of the whole index; writers look
-    ids and fingerprints up in a reader of the committed index, reopened after each commit
-    (in the pipeline, in every process). Read through a file handle instead, nothing is
-    copied. Any other storage (searchkit's own, which reads the map in place) is kept.
+    Writers look ids and fingerprints up in a reader of the committed index, reopened after
+    each commit (in the pipeline, in every process). Whoosh's FileStorage maps a compound
+    segment and copies each file inside it into a ``BytesIO`` (a copy of the whole index in
+    each reader). A segment read in place from a map (:mod:`searchkit.mapped`) copies
+    nothing, but every page a lookup touches then counts in the process's memory, and the
+    kernel maps 64 kB around each page read: 2,000 lookups in a 1M-article index brought in
+    150 MB. Through a file handle a lookup costs 6 us a segment instead of 3-4, and nothing
+    stays. Any other storage (in memory) is kept.
     """
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import FileIndex
 
     storage = ix.storage
-    if type(storage) is not FileStorage or not storage.supports_mmap:
+    if not isinstance(storage, FileStorage) or (type(storage) is FileStorage and not storage.supports_mmap):
         return ix
     return FileIndex(FileStorage(storage.folder, supports_mmap=False), indexname=ix.indexname)
 
@@ -195,15 +193,14 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
     for a writer that holds it, then raises Whoosh's LockError.
     """
     batch_size = batch_size or BATCH_SIZE
-    ix = for_lookups(ix)
+    lookups = for_lookups(ix)
     lock = _take_write_lock(ix, lock_timeout)
     report = AddReport()
     batch: dict[str, str] = {}  # id -> fingerprint of each article written since the last commit
     has_fingerprint, has_id = Lookup("fingerprint"), Lookup("id")
-    writer = None
+    writer = reader = None
     try:
-        writer = segment_writer(ix)
-        reader = writer.reader()
+        writer, reader = segment_writer(ix), lookups.reader()
         for item in articles:
             article = item if isinstance(item, Article) else Article.from_dict(item)
             fp = article.fingerprint()
@@ -213,9 +210,8 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
                     continue
                 # Another version of an article in this batch: a document not yet committed cannot
                 # be deleted, so commit it first; the version read last then replaces it.
-                writer.commit()
-                writer, batch = segment_writer(ix), {}
-                reader = writer.reader()
+                writer, reader = _next_batch(writer, ix, reader, lookups)
+                batch = {}
             if has_fingerprint(reader, fp):
                 report.unchanged += 1
                 continue
@@ -227,9 +223,8 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
             writer.add_document(**_document(article, fp, writer.schema))
             batch[article.id] = fp
             if len(batch) >= batch_size:
-                writer.commit()
-                writer, batch = segment_writer(ix), {}
-                reader = writer.reader()
+                writer, reader = _next_batch(writer, ix, reader, lookups)
+                batch = {}
         if batch:
             writer.commit()
         else:
@@ -240,8 +235,17 @@ def write_articles(ix, articles: Iterable[Article | dict], *, batch_size: int | 
             writer.cancel()
         raise
     finally:
+        if reader is not None:
+            reader.close()
         lock.release()
     return report
+
+
+def _next_batch(writer, ix, reader, lookups):
+    """Commit ``writer``'s batch: a writer of the next one and a reader that sees this one."""
+    writer.commit()
+    reader.close()
+    return segment_writer(ix), lookups.reader()
 
 
 # ---------------------------------------------------------------- the bulk pipeline
@@ -347,7 +351,8 @@ class _ParallelWriter:
     """Feeds chunks of records to worker processes and commits the segments they finish."""
 
     def __init__(self, ix, procs: int, report, admit=None, progress=None, batch_size: int | None = None):
-        self.ix, self.procs, self.report, self.batch_size = for_lookups(ix), procs, report, batch_size
+        self.ix, self.procs, self.report, self.batch_size = ix, procs, report, batch_size
+        self.lookups = for_lookups(ix)
         self.admit, self.progress, self.handled = admit, progress, 0
         self.folder = Path(ix.storage.folder)
         self.staging = self.folder / STAGING
@@ -377,7 +382,7 @@ class _ParallelWriter:
                       type(self.ix.storage)),
         )
         try:
-            self.committed = self.ix.reader()
+            self.committed = self.lookups.reader()
             self._feed(pool, records)
             # Every worker finishes its last segment (the barrier gives each worker one of these tasks).
             for staged in pool.map(_finish_at_end, range(self.procs), chunksize=1):
@@ -484,7 +489,7 @@ class _ParallelWriter:
         self.pending.forget((s.worker, s.serial) for s in self.finished)
         self.finished, self.to_delete = [], set()
         self.committed.close()
-        self.committed = self.ix.reader()
+        self.committed = self.lookups.reader()
 
 
 class _Pending:
