@@ -520,6 +520,9 @@ class _Pending:
 
     def put(self, id_: str, worker: str, serial: int, docnum: int, fingerprint: str) -> None:
         """Make this the id's pending version (any other one is dropped)."""
+        packed = bytes.fromhex(fingerprint)
+        if len(packed) != 20:
+            raise ValueError(f"not a SHA-1 fingerprint: {fingerprint!r}")
         digest = self._digest(id_)
         for key, table in self._tables.items():
             if key != (worker, serial):
@@ -527,9 +530,6 @@ class _Pending:
         table = self._tables.get((worker, serial))
         if table is None:
             table = self._tables[(worker, serial)] = _SegmentTable()
-        packed = bytes.fromhex(fingerprint)
-        if len(packed) != 20:
-            raise ValueError(f"not a SHA-1 fingerprint: {fingerprint!r}")
         table.put(digest, docnum, packed)
 
     def drop(self, id_: str) -> None:
