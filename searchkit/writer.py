@@ -359,7 +359,9 @@ class _ParallelWriter:
         self.added = AddReport()
         self.pending = _Pending()  # where the last version of each id read was written, until committed
         self.doomed: dict[tuple[str, int], set[int]] = {}  # documents to delete from segments still in workers
-        self.to_delete: set[str] = set()  # ids whose committed versions are replaced
+        # (worker, serial) -> ids whose committed versions an article of that segment replaces: they
+        # are deleted in the commit that adds the segment, so that an article is never missing.
+        self.to_delete: dict[tuple[str, int], set[str]] = {}
         self.finished: list[_Staged] = []
         self.committed = None  # a reader of the index as last committed
         self.has_fingerprint, self.has_id = Lookup("fingerprint"), Lookup("id")
@@ -437,16 +439,20 @@ class _ParallelWriter:
             if not written and last is not None:  # back to the indexed version: the pending newer one is dropped
                 self._doom(last[:3])
                 self.pending.drop(id_)
-                self.to_delete.discard(id_)
+                self.to_delete.get(last[:2], set()).discard(id_)
             if not written or (last[3] == fp if last is not None else self.has_fingerprint(self.committed, fp)):
                 self._doom(here)  # the same article twice in this run
                 self.added.unchanged += 1
                 continue
             if last is not None:  # a newer version of an article not yet committed
                 self._doom(last[:3])
+                replaced = self.to_delete.get(last[:2], set())
+                if id_ in replaced:  # the committed version goes when this one comes
+                    replaced.discard(id_)
+                    self.to_delete.setdefault(here[:2], set()).add(id_)
                 self.added.updated += 1
             elif self.has_id(self.committed, id_):
-                self.to_delete.add(id_)
+                self.to_delete.setdefault(here[:2], set()).add(id_)
                 self.added.updated += 1
             else:
                 self.added.added += 1
@@ -470,8 +476,9 @@ class _ParallelWriter:
 
         writer = segment_writer(self.ix)  # the run holds the lock
         try:
-            for id_ in self.to_delete:
-                writer.delete_by_term("id", id_)
+            for staged in self.finished:
+                for id_ in self.to_delete.pop((staged.worker, staged.serial), ()):
+                    writer.delete_by_term("id", id_)
             segments = writer._merge_segments(MERGE_SMALL if final else NO_MERGE, False, True)
             for staged in self.finished:
                 for docnum in self.doomed.pop((staged.worker, staged.serial), ()):
@@ -487,7 +494,7 @@ class _ParallelWriter:
         finally:
             writer._finish()
         self.pending.forget((s.worker, s.serial) for s in self.finished)
-        self.finished, self.to_delete = [], set()
+        self.finished = []
         self.committed.close()
         self.committed = self.lookups.reader()
 

@@ -151,6 +151,28 @@ def test_going_back_to_an_earlier_version_indexes_it_again(tmp_path, small_batch
     assert all("first version" in body for body in stored(tmp_path / "idx").values())
 
 
+def test_an_updated_article_is_never_missing_from_a_commit(tmp_path, monkeypatch):
+    """The old version of an article goes in the commit that adds its new version, not before:
+    another worker's segment committed in between must not take it out of the index."""
+    monkeypatch.setattr(writer, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 2)
+    monkeypatch.setattr(writer, "MAX_SEGMENT_DOCS", 2)
+    index_sources([write_jsonl(tmp_path / "first.jsonl", news(40))], tmp_path / "idx", procs=2)
+    live_after_commits = []
+    commit = writer._ParallelWriter._commit
+
+    def counting_commit(self, final=False):
+        commit(self, final)
+        live_after_commits.append(self.committed.doc_count())
+
+    monkeypatch.setattr(writer._ParallelWriter, "_commit", counting_commit)
+    first, second = news(40), news(40, "second")
+    records = [r for i in range(0, 40, 4) for r in second[i:i + 4] + first[i:i + 4]]
+    index_sources([write_jsonl(tmp_path / "both.jsonl", records)], tmp_path / "idx", procs=2)
+    assert len(live_after_commits) > 5 and set(live_after_commits) == {40}
+    assert sorted(stored(tmp_path / "idx")) == sorted(f"n{i}" for i in range(40))
+
+
 _SEGMENTS = [("w-1", 0), ("w-1", 1), ("w-22", 0), ("w-22", 5)]
 _OPERATIONS = st.one_of(
     st.tuples(st.just("put"), st.integers(0, 300), st.sampled_from(_SEGMENTS), st.integers(0, 2**31 - 1),
