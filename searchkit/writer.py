@@ -330,6 +330,7 @@ class _Chunk:
     docs: list[tuple[str, str, bytes, str, bool]]
     report: object  # a ReadReport of what the worker met in this chunk
     finished: _Staged | None = None  # the segment, if this chunk completed it
+    seen: int = -1  # the generation of the index in which the worker looked fingerprints up
 
 
 @dataclass
@@ -427,7 +428,7 @@ class _ParallelWriter:
     def _take(self, chunk: _Chunk) -> None:
         """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
         self.report.merge(chunk.report)
-        docnum = chunk.first
+        docnum, fresh = chunk.first, chunk.seen == self.committed.generation()  # fresh: nothing committed since
         for id_, fp, key, origin, written in chunk.docs:
             here = (chunk.worker, chunk.serial, docnum) if written else None
             docnum += written
@@ -440,6 +441,14 @@ class _ParallelWriter:
                 self._doom(last[:3])
                 self.pending.drop(id_)
                 self.to_delete.get(last[:2], set()).discard(id_)
+            if not written and last is None and not fresh and not self.has_fingerprint(self.committed, fp):
+                # The worker matched a version that a commit since its view of the index replaced:
+                # nothing was written, and the version now indexed is older in reading order.
+                self.report.skip(origin, "indexed version replaced while read",
+                                 f"article {id_!r} is in the version indexed before this run, which a newer"
+                                 " version read earlier replaced while this one was read; the newer one"
+                                 " stays indexed")
+                continue
             if not written or (last[3] == fp if last is not None else self.has_fingerprint(self.committed, fp)):
                 self._doom(here)  # the same article twice in this run
                 self.added.unchanged += 1
@@ -692,7 +701,7 @@ def _add_chunk(records: list, target: int) -> _Chunk:
     if _worker["writer"] is None:
         _worker["writer"] = segment_writer(_worker["stage_ix"])
     writer = _worker["writer"]
-    out = _Chunk(_worker["name"], _worker["serial"], writer.doc_count(), [], ReadReport())
+    out = _Chunk(_worker["name"], _worker["serial"], writer.doc_count(), [], ReadReport(), seen=reader.generation())
     for article in _assembled(records, out.report):
         fp = article.fingerprint()
         if _worker["has_fingerprint"](reader, fp):

@@ -173,6 +173,24 @@ def test_an_updated_article_is_never_missing_from_a_commit(tmp_path, monkeypatch
     assert sorted(stored(tmp_path / "idx")) == sorted(f"n{i}" for i in range(40))
 
 
+def test_going_back_to_the_indexed_version_while_the_newer_one_is_committed_is_reported(tmp_path, monkeypatch):
+    """A worker that matched an article with the indexed version cannot see a commit made since
+    that replaced it: the version read last is then reported as left out, not silently."""
+    monkeypatch.setattr(writer, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 2)
+    monkeypatch.setattr(writer, "MAX_SEGMENT_DOCS", 2)
+    index_sources([write_jsonl(tmp_path / "first.jsonl", news(40))], tmp_path / "idx", procs=2)
+    first, second = news(40), news(40, "second")
+    both = write_jsonl(tmp_path / "both.jsonl", [r for i in range(0, 40, 4) for r in second[i:i + 4] + first[i:i + 4]])
+    read = ReadReport()
+    index_sources([both], tmp_path / "idx", procs=2, report=read)
+    older = sorted(id_ for id_, body in stored(tmp_path / "idx").items() if "second version" in body)
+    reported = sorted(line.split("article '")[1].split("'")[0] for line in read.problems)
+    assert older == reported
+    assert all(line.startswith(f"{both}:") and line.endswith("stays indexed; skipped") for line in read.problems)
+    assert len(stored(tmp_path / "idx")) == 40
+
+
 _SEGMENTS = [("w-1", 0), ("w-1", 1), ("w-22", 0), ("w-22", 5)]
 _OPERATIONS = st.one_of(
     st.tuples(st.just("put"), st.integers(0, 300), st.sampled_from(_SEGMENTS), st.integers(0, 2**31 - 1),
