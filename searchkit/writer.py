@@ -10,7 +10,9 @@ files into raw records and sends them, in chunks, to worker processes (one per
 core). Each worker normalizes its records, finds people and dates, and adds the
 articles to a Whoosh segment of its own in a staging folder; this process decides,
 in reading order, what is new, changed or unchanged, and commits each segment a
-worker finishes, so a crash loses at most the segments being written.
+worker finishes, so a crash loses at most the segments being written. (A worker
+skips an article already indexed; if a commit replaced that version after the worker
+looked, this process indexes the article itself in its next commit.)
 
 Merging segments costs Whoosh nearly as much as indexing them again, so the
 pipeline avoids it: a worker's segment grows with the index (a quarter of it,
@@ -364,6 +366,8 @@ class _ParallelWriter:
         # are deleted in the commit that adds the segment, so that an article is never missing.
         self.to_delete: dict[tuple[str, int], set[str]] = {}
         self.finished: list[_Staged] = []
+        self.revived: list[Article] = []  # articles this process adds itself in its next commit (_revive)
+        self.commits = 0
         self.committed = None  # a reader of the index as last committed
         self.has_fingerprint, self.has_id = Lookup("fingerprint"), Lookup("id")
 
@@ -410,7 +414,7 @@ class _ParallelWriter:
 
         def submit():
             target = min(segment_target(self.committed.doc_count_all()), self.batch_size or MAX_SEGMENT_DOCS)
-            inflight.append(pool.apply_async(_add_chunk, (chunk, target)))
+            inflight.append((pool.apply_async(_add_chunk, (chunk, target)), chunk))
 
         chunk_size = min(CHUNK_SIZE, self.batch_size or CHUNK_SIZE)
         for record in records:
@@ -418,15 +422,18 @@ class _ParallelWriter:
             if len(chunk) >= chunk_size:
                 submit()
                 chunk = []
-                while len(inflight) > 2 * self.procs or (inflight and inflight[0].ready()):
-                    self._take(inflight.popleft().get())
+                while len(inflight) > 2 * self.procs or (inflight and inflight[0][0].ready()):
+                    result, sent = inflight.popleft()
+                    self._take(result.get(), sent)
         if chunk:
             submit()
         while inflight:
-            self._take(inflight.popleft().get())
+            result, sent = inflight.popleft()
+            self._take(result.get(), sent)
 
-    def _take(self, chunk: _Chunk) -> None:
-        """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
+    def _take(self, chunk: _Chunk, records: list) -> None:
+        """Decide, in reading order, what each document of a chunk (made of ``records``) is; commit
+        the segment it finished."""
         self.report.merge(chunk.report)
         docnum, fresh = chunk.first, chunk.seen == self.committed.generation()  # fresh: nothing committed since
         for id_, fp, key, origin, written in chunk.docs:
@@ -443,12 +450,15 @@ class _ParallelWriter:
                 self.to_delete.get(last[:2], set()).discard(id_)
             if not written and last is None and not fresh and not self.has_fingerprint(self.committed, fp):
                 # The worker matched a version that a commit since its view of the index replaced:
-                # nothing was written, and the version now indexed is older in reading order.
-                self.report.skip(origin, "indexed version replaced while read",
-                                 f"article {id_!r} is in the version indexed before this run, which a newer"
-                                 " version read earlier replaced while this one was read; the newer one"
-                                 " stays indexed")
-                continue
+                # this process indexes it again, in its next commit.
+                here = self._revive(records, origin, fp)
+                written = here is not None
+                if not written:
+                    self.report.skip(origin, "indexed version replaced while read",
+                                     f"article {id_!r} is in the version indexed before this run, which a newer"
+                                     " version read earlier replaced while this one was read; the newer one"
+                                     " stays indexed")
+                    continue
             if not written or (last[3] == fp if last is not None else self.has_fingerprint(self.committed, fp)):
                 self._doom(here)  # the same article twice in this run
                 self.added.unchanged += 1
@@ -473,6 +483,21 @@ class _ParallelWriter:
             self.finished.append(chunk.finished)
             self._commit()
 
+    def _revive(self, records: list, origin: str, fingerprint: str) -> tuple[str, int, int] | None:
+        """Assemble again the record at ``origin`` for this process's next commit; where it will be."""
+        from .readers import ReadReport
+
+        record = next((r for r in records if r.origin == origin), None)
+        article = next(_assembled([record], ReadReport()), None) if record is not None else None
+        if article is None or article.fingerprint() != fingerprint:
+            return None
+        self.revived.append(article)
+        return (*self._revived_segment(), len(self.revived) - 1)
+
+    def _revived_segment(self) -> tuple[str, int]:
+        """Articles this process adds in its next commit count as a segment of their own."""
+        return ("", self.commits)
+
     def _doom(self, where: tuple[str, int, int] | None) -> None:
         if where is None:  # not written
             return
@@ -485,8 +510,9 @@ class _ParallelWriter:
 
         writer = segment_writer(self.ix)  # the run holds the lock
         try:
-            for staged in self.finished:
-                for id_ in self.to_delete.pop((staged.worker, staged.serial), ()):
+            revived = self._revived_segment()
+            for key in [(s.worker, s.serial) for s in self.finished] + [revived]:
+                for id_ in self.to_delete.pop(key, ()):
                     writer.delete_by_term("id", id_)
             segments = writer._merge_segments(MERGE_SMALL if final else NO_MERGE, False, True)
             for staged in self.finished:
@@ -495,15 +521,20 @@ class _ParallelWriter:
                 for name in staged.segment.list_files(_storage(staged.staging)):
                     os.replace(Path(staged.staging) / name, self.folder / name)
                 segments.append(staged.segment)
-            if writer._added:  # small segments merged into this writer's
+            dropped = self.doomed.pop(revived, ())
+            for i, article in enumerate(self.revived):
+                if i not in dropped:
+                    writer.add_document(**_document(article, article.fingerprint(), writer.schema))
+            if writer._added:  # small segments merged into this writer's, or revived articles
                 segments.append(writer._finalize_segment())
             else:
                 writer._close_segment()
             writer._commit_toc(segments)
         finally:
             writer._finish()
-        self.pending.forget((s.worker, s.serial) for s in self.finished)
-        self.finished = []
+        self.pending.forget([(s.worker, s.serial) for s in self.finished] + [revived])
+        self.finished, self.revived = [], []
+        self.commits += 1
         self.committed.close()
         self.committed = self.lookups.reader()
 

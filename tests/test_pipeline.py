@@ -173,9 +173,9 @@ def test_an_updated_article_is_never_missing_from_a_commit(tmp_path, monkeypatch
     assert sorted(stored(tmp_path / "idx")) == sorted(f"n{i}" for i in range(40))
 
 
-def test_going_back_to_the_indexed_version_while_the_newer_one_is_committed_is_reported(tmp_path, monkeypatch):
+def test_going_back_to_the_indexed_version_while_the_newer_one_is_committed_indexes_it(tmp_path, monkeypatch):
     """A worker that matched an article with the indexed version cannot see a commit made since
-    that replaced it: the version read last is then reported as left out, not silently."""
+    that replaced it; the version read last must still be the one indexed."""
     monkeypatch.setattr(writer, "CHUNK_SIZE", 1)
     monkeypatch.setattr(writer, "SEGMENT_DOCS", 2)
     monkeypatch.setattr(writer, "MAX_SEGMENT_DOCS", 2)
@@ -183,12 +183,14 @@ def test_going_back_to_the_indexed_version_while_the_newer_one_is_committed_is_r
     first, second = news(40), news(40, "second")
     both = write_jsonl(tmp_path / "both.jsonl", [r for i in range(0, 40, 4) for r in second[i:i + 4] + first[i:i + 4]])
     read = ReadReport()
+    revived = []
+    revive = writer._ParallelWriter._revive
+    monkeypatch.setattr(writer._ParallelWriter, "_revive", lambda *args: revived.append(args[2]) or revive(*args))
     index_sources([both], tmp_path / "idx", procs=2, report=read)
-    older = sorted(id_ for id_, body in stored(tmp_path / "idx").items() if "second version" in body)
-    reported = sorted(line.split("article '")[1].split("'")[0] for line in read.problems)
-    assert older == reported
-    assert all(line.startswith(f"{both}:") and line.endswith("stays indexed; skipped") for line in read.problems)
-    assert len(stored(tmp_path / "idx")) == 40
+    assert revived  # the race happened (with segments of two articles, it does every time)
+    assert not read.problems
+    bodies = stored(tmp_path / "idx")
+    assert len(bodies) == 40 and all("first version" in body for body in bodies.values())
 
 
 _SEGMENTS = [("w-1", 0), ("w-1", 1), ("w-22", 0), ("w-22", 5)]
