@@ -11,8 +11,8 @@ core). Each worker normalizes its records, finds people and dates, and adds the
 articles to a Whoosh segment of its own in a staging folder; this process decides,
 in reading order, what is new, changed or unchanged, and commits each segment a
 worker finishes, so a crash loses at most the segments being written. (A worker
-skips an article already indexed; if a commit replaced that version after the worker
-looked, this process indexes the article itself in its next commit.)
+skips an article already indexed and sends it back; if a commit replaced that version
+after the worker looked, this process indexes the article itself in its next commit.)
 
 Merging segments costs Whoosh nearly as much as indexing them again, so the
 pipeline avoids it: a worker's segment grows with the index (a quarter of it,
@@ -32,7 +32,7 @@ from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -333,6 +333,9 @@ class _Chunk:
     report: object  # a ReadReport of what the worker met in this chunk
     finished: _Staged | None = None  # the segment, if this chunk completed it
     seen: int = -1  # the generation of the index in which the worker looked fingerprints up
+    # index in docs -> the article, for those not written: if a commit replaced their indexed
+    # version after the worker looked, the main process indexes them itself
+    skipped: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -414,7 +417,7 @@ class _ParallelWriter:
 
         def submit():
             target = min(segment_target(self.committed.doc_count_all()), self.batch_size or MAX_SEGMENT_DOCS)
-            inflight.append((pool.apply_async(_add_chunk, (chunk, target)), chunk))
+            inflight.append(pool.apply_async(_add_chunk, (chunk, target)))
 
         chunk_size = min(CHUNK_SIZE, self.batch_size or CHUNK_SIZE)
         for record in records:
@@ -422,21 +425,18 @@ class _ParallelWriter:
             if len(chunk) >= chunk_size:
                 submit()
                 chunk = []
-                while len(inflight) > 2 * self.procs or (inflight and inflight[0][0].ready()):
-                    result, sent = inflight.popleft()
-                    self._take(result.get(), sent)
+                while len(inflight) > 2 * self.procs or (inflight and inflight[0].ready()):
+                    self._take(inflight.popleft().get())
         if chunk:
             submit()
         while inflight:
-            result, sent = inflight.popleft()
-            self._take(result.get(), sent)
+            self._take(inflight.popleft().get())
 
-    def _take(self, chunk: _Chunk, records: list) -> None:
-        """Decide, in reading order, what each document of a chunk (made of ``records``) is; commit
-        the segment it finished."""
+    def _take(self, chunk: _Chunk) -> None:
+        """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
         self.report.merge(chunk.report)
         docnum, fresh = chunk.first, chunk.seen == self.committed.generation()  # fresh: nothing committed since
-        for id_, fp, key, origin, written in chunk.docs:
+        for i, (id_, fp, key, origin, written) in enumerate(chunk.docs):
             here = (chunk.worker, chunk.serial, docnum) if written else None
             docnum += written
             # Screened even when already indexed, so a duplicate counts as one every run.
@@ -451,7 +451,7 @@ class _ParallelWriter:
             if not written and last is None and not fresh and not self.has_fingerprint(self.committed, fp):
                 # The worker matched a version that a commit since its view of the index replaced:
                 # this process indexes it again, in its next commit.
-                here = self._revive(records, origin, fp)
+                here = self._revive(chunk.skipped.get(i), fp)
                 written = here is not None
                 if not written:
                     self.report.skip(origin, "indexed version replaced while read",
@@ -483,12 +483,8 @@ class _ParallelWriter:
             self.finished.append(chunk.finished)
             self._commit()
 
-    def _revive(self, records: list, origin: str, fingerprint: str) -> tuple[str, int, int] | None:
-        """Assemble again the record at ``origin`` for this process's next commit; where it will be."""
-        from .readers import ReadReport
-
-        record = next((r for r in records if r.origin == origin), None)
-        article = next(_assembled([record], ReadReport()), None) if record is not None else None
+    def _revive(self, article: Article | None, fingerprint: str) -> tuple[str, int, int] | None:
+        """Keep an article a worker skipped for this process's next commit; where it will be."""
         if article is None or article.fingerprint() != fingerprint:
             return None
         self.revived.append(article)
@@ -736,6 +732,7 @@ def _add_chunk(records: list, target: int) -> _Chunk:
     for article in _assembled(records, out.report):
         fp = article.fingerprint()
         if _worker["has_fingerprint"](reader, fp):
+            out.skipped[len(out.docs)] = article
             out.docs.append((article.id, fp, article.content_key(), article.origin, False))
             continue
         writer.add_document(**_document(article, fp, writer.schema))
