@@ -450,15 +450,8 @@ class _ParallelWriter:
                 self.to_delete.get(last[:2], set()).discard(id_)
             if not written and last is None and not fresh and not self.has_fingerprint(self.committed, fp):
                 # The worker matched a version that a commit since its view of the index replaced:
-                # this process indexes it again, in its next commit.
-                here = self._revive(chunk.skipped.get(i), fp)
-                written = here is not None
-                if not written:
-                    self.report.skip(origin, "indexed version replaced while read",
-                                     f"article {id_!r} is in the version indexed before this run, which a newer"
-                                     " version read earlier replaced while this one was read; the newer one"
-                                     " stays indexed")
-                    continue
+                # this process indexes it itself, in its next commit.
+                here, written = self._revive(chunk.skipped[i]), True
             if not written or (last[3] == fp if last is not None else self.has_fingerprint(self.committed, fp)):
                 self._doom(here)  # the same article twice in this run
                 self.added.unchanged += 1
@@ -483,10 +476,8 @@ class _ParallelWriter:
             self.finished.append(chunk.finished)
             self._commit()
 
-    def _revive(self, article: Article | None, fingerprint: str) -> tuple[str, int, int] | None:
+    def _revive(self, article: Article) -> tuple[str, int, int]:
         """Keep an article a worker skipped for this process's next commit; where it will be."""
-        if article is None or article.fingerprint() != fingerprint:
-            return None
         self.revived.append(article)
         return (*self._revived_segment(), len(self.revived) - 1)
 
