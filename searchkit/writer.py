@@ -58,6 +58,7 @@ LIMIT_MB = 256
 # lazily: under concurrent writes it then fails or reads columns as missing (seen as
 # date ties broken wrongly in tests/test_api.py). One file, opened with the reader, is safe.
 WRITER_OPTIONS = {"limitmb": LIMIT_MB, "compound": True}
+STOP_TIMEOUT = 60.0  # seconds a failed run waits for its workers to end their current task
 WORKER_GC_THRESHOLDS = (20_000, 50, 100)  # the cycle collector's, in worker processes (default 700, 10, 10)
 STAGING = ".staging"  # worker segments wait here; Whoosh's clean-up ignores dot files
 
@@ -369,6 +370,7 @@ class _ParallelWriter:
         # are deleted in the commit that adds the segment, so that an article is never missing.
         self.to_delete: dict[tuple[str, int], set[str]] = {}
         self.finished: list[_Staged] = []
+        self.inflight: deque = deque()  # the workers' results not taken yet, in reading order
         self.revived: list[Article] = []  # articles this process adds itself in its next commit (_revive)
         self.commits = 0
         self.committed = None  # a reader of the index as last committed
@@ -382,29 +384,31 @@ class _ParallelWriter:
         lock = _take_write_lock(self.ix, lock_timeout)
         shutil.rmtree(self.staging, ignore_errors=True)  # left over from a crashed run
         self.staging.mkdir()
-        barrier = multiprocessing.Barrier(self.procs)
+        barrier, stop = multiprocessing.Barrier(self.procs), multiprocessing.Event()
         # A forked worker shares the lock's open file, and a flock lasts while any process has it
         # open: workers orphaned by a killed run would keep the index locked until they exit.
         lock_fd = getattr(lock, "fd", None) if multiprocessing.get_start_method() == "fork" else None
         pool = multiprocessing.Pool(
             self.procs, initializer=_worker_start,
-            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, lock_fd,
-                      type(self.ix.storage)),
+            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, stop,
+                      lock_fd, type(self.ix.storage)),
         )
         try:
             self.committed = self.lookups.reader()
             self._feed(pool, records)
             # Every worker finishes its last segment (the barrier gives each worker one of these tasks).
-            for staged in pool.map(_finish_at_end, range(self.procs), chunksize=1):
+            self.inflight.append(pool.map_async(_finish_at_end, range(self.procs), chunksize=1))
+            for staged in self.inflight[0].get():
                 if staged is not None:
                     self.finished.append(staged)
+            self.inflight.popleft()
             self._commit(final=True)
             pool.close()
+            pool.join()
         except BaseException:
-            pool.terminate()
+            _stop_workers(pool, stop, self.inflight)
             raise
         finally:
-            pool.join()
             if self.committed is not None:
                 self.committed.close()
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -412,8 +416,7 @@ class _ParallelWriter:
         return self.added
 
     def _feed(self, pool, records: Iterable) -> None:
-        inflight: deque = deque()
-        chunk: list = []
+        inflight, chunk = self.inflight, []
 
         def submit():
             target = min(segment_target(self.committed.doc_count_all()), self.batch_size or MAX_SEGMENT_DOCS)
@@ -426,11 +429,13 @@ class _ParallelWriter:
                 submit()
                 chunk = []
                 while len(inflight) > 2 * self.procs or (inflight and inflight[0].ready()):
-                    self._take(inflight.popleft().get())
+                    self._take(inflight[0].get())
+                    inflight.popleft()
         if chunk:
             submit()
         while inflight:
-            self._take(inflight.popleft().get())
+            self._take(inflight[0].get())
+            inflight.popleft()
 
     def _take(self, chunk: _Chunk) -> None:
         """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
@@ -524,6 +529,31 @@ class _ParallelWriter:
         self.commits += 1
         self.committed.close()
         self.committed = self.lookups.reader()
+
+
+def _stop_workers(pool, stop, inflight: Iterable) -> None:
+    """After a failure, let the workers end their current task and exit; kill them only if that fails.
+
+    ``Pool.terminate`` kills a worker even while it holds the lock of the queue that results come
+    back on, and then waits for that lock forever: one failed run in 20 hung that way on a busy
+    machine. Once ``stop`` is set, the workers drop their remaining tasks.
+    """
+    import time
+
+    stop.set()
+    pool.close()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    try:
+        for result in inflight:
+            result.wait(max(0.0, deadline - time.monotonic()))
+        if all(result.ready() for result in inflight):
+            pool.join()
+            return
+    except BaseException:  # interrupted again while waiting
+        pool.terminate()
+        raise
+    pool.terminate()  # a worker died or hangs: its task will never end
+    pool.join()
 
 
 class _Pending:
@@ -655,22 +685,26 @@ def _storage(folder: str):
 _worker: dict = {}
 
 
-def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, lock_fd: int | None,
-                  storage_class=None) -> None:
+def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, stop,
+                  lock_fd: int | None, storage_class=None) -> None:
     """Open the index to read, and make this worker's staging index (same schema, no documents).
 
     The index is opened with the same kind of Whoosh storage as the main process's (by default
     Whoosh's FileStorage), so workers read segments the way searchkit's own storage does.
 
     ``lock_fd`` is the run's write lock as inherited by fork: closed here (not unlocked), so
-    the lock is the main process's alone. A failure (a full disk, say) is kept for the
+    the lock is the main process's alone. Once ``stop`` is set, tasks return at once. Ctrl-C is
+    left to the main process, which stops the workers (a worker that died of it would leave its
+    task unfinished for ever). A failure (a full disk, say) is kept for the
     first task to raise: an initializer that raises makes the pool start the worker again,
     forever, and the run would hang.
     """
     import gc
+    import signal
 
     from whoosh import index as whoosh_index
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if lock_fd is not None:
         os.close(lock_fd)
     # A segment's posting pool is hundreds of thousands of lists, which the cycle collector's
@@ -678,7 +712,7 @@ def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barr
     # from before the fork are left out of its walks too (and their pages unwritten).
     gc.freeze()
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
-    _worker.update(barrier=barrier, failed=None)
+    _worker.update(barrier=barrier, stop=stop, failed=None)
     try:
         if storage_class is None:
             from whoosh.filedb.filestore import FileStorage as storage_class
@@ -710,17 +744,25 @@ def _committed_reader():
     return _worker["reader"]
 
 
-def _add_chunk(records: list, target: int) -> _Chunk:
-    """Assemble ``records`` and add the new ones to this worker's open segment, finishing it at ``target`` articles."""
+def _add_chunk(records: list, target: int) -> _Chunk | None:
+    """Assemble ``records`` and add the new ones to this worker's open segment, finishing it at ``target`` articles.
+
+    None if the run is stopping.
+    """
     from .readers import ReadReport
 
     _check_started()
+    stop = _worker["stop"]
+    if stop.is_set():
+        return None
     reader = _committed_reader()
     if _worker["writer"] is None:
         _worker["writer"] = segment_writer(_worker["stage_ix"])
     writer = _worker["writer"]
     out = _Chunk(_worker["name"], _worker["serial"], writer.doc_count(), [], ReadReport(), seen=reader.generation())
     for article in _assembled(records, out.report):
+        if stop.is_set():
+            return None
         fp = article.fingerprint()
         if _worker["has_fingerprint"](reader, fp):
             out.skipped[len(out.docs)] = article
@@ -728,6 +770,8 @@ def _add_chunk(records: list, target: int) -> _Chunk:
             continue
         writer.add_document(**_document(article, fp, writer.schema))
         out.docs.append((article.id, fp, article.content_key(), article.origin, True))
+    if stop.is_set():
+        return None
     if writer.doc_count() >= target:
         out.finished = _finish_segment()
     return out
@@ -737,7 +781,7 @@ def _finish_at_end(_) -> _Staged | None:
     """The end of the run: finish the open segment, then wait, so that each worker gets one of these tasks."""
     try:
         _check_started()
-        return _finish_segment()
+        return None if _worker["stop"].is_set() else _finish_segment()
     finally:  # even after a failure, or the other workers would wait at the barrier forever
         _worker["barrier"].wait()
 

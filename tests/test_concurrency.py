@@ -15,7 +15,9 @@ import threading
 import time
 from pathlib import Path
 
-from stress import RUNS, committed_state_problem, index_command, indexed_ids, run_cli, slow, write_corpus
+import pytest
+
+from stress import RUNS, committed_state_problem, ids, index_command, indexed_ids, run_cli, slow, write_corpus
 
 from searchkit import Index
 
@@ -157,3 +159,24 @@ def test_lock_left_by_a_killed_writer_is_taken_at_once(tmp_path):
     assert again.returncode == 0, again.stderr
     assert time.monotonic() - started < 60
     assert sorted(indexed_ids(index_dir)) == [f"a{i:05d}" for i in range(3000)]
+
+
+def test_ctrl_c_while_indexing_stops_at_once_and_keeps_the_commits(tmp_path):
+    corpus = write_corpus(tmp_path / "wire.jsonl", 3000)
+    index_dir = tmp_path / "idx"
+    writer = subprocess.Popen(index_command(corpus, index_dir, "--batch-size", "20"), start_new_session=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (Index.exists(index_dir) and len(indexed_ids(index_dir)) >= 40):
+        assert writer.poll() is None and time.monotonic() < deadline, "the writer ended before Ctrl-C"
+        time.sleep(0.02)
+    os.killpg(writer.pid, signal.SIGINT)  # as a terminal does: the whole process group, workers too
+    started = time.monotonic()
+    _, err = writer.communicate(timeout=120)
+    assert time.monotonic() - started < 10
+    assert writer.returncode == 1 and err.strip() == "Aborted!"  # no worker's traceback
+    with pytest.raises(ProcessLookupError):  # no worker left behind
+        os.killpg(writer.pid, 0)
+    assert committed_state_problem(indexed_ids(index_dir), 3000, 20) is None
+    assert run_cli(index_command(corpus, index_dir)).returncode == 0
+    assert sorted(indexed_ids(index_dir)) == ids(3000)

@@ -194,6 +194,62 @@ def test_going_back_to_the_indexed_version_while_the_newer_one_is_committed_inde
     assert len(bodies) == 40 and all("first version" in body for body in bodies.values())
 
 
+class _Failure(Exception):
+    pass
+
+
+def _fail_in_a_worker(monkeypatch):
+    document = writer._document  # workers are forked after the patch, so they fail too
+
+    def failing(article, *args):
+        if article.id == "n40":
+            raise OSError(28, "No space left on device")
+        return document(article, *args)
+
+    monkeypatch.setattr(writer, "_document", failing)
+    return {}
+
+
+def _fail_in_this_process(exception):
+    def progress(n):
+        if n >= 40:
+            raise exception
+    return lambda monkeypatch: {"progress": progress}
+
+
+@pytest.mark.parametrize("fail, raised", [
+    (_fail_in_a_worker, OSError),
+    (_fail_in_this_process(_Failure()), _Failure),
+    (_fail_in_this_process(KeyboardInterrupt()), KeyboardInterrupt),
+], ids=["a worker fails", "this process fails", "Ctrl-C"])
+def test_a_failed_run_stops_its_workers_without_killing_them(tmp_path, monkeypatch, fail, raised):
+    """Killing a pool's worker while it sends a result leaves the queue's lock taken, and the run
+    then hangs (seen on CI with a full disk): after a failure, the workers finish and exit."""
+    import multiprocessing
+    from multiprocessing.process import BaseProcess
+
+    monkeypatch.setattr(writer, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
+    killed, terminate = [], BaseProcess.terminate
+    monkeypatch.setattr(BaseProcess, "terminate", lambda process: killed.append(process) or terminate(process))
+    src = write_jsonl(tmp_path / "news.jsonl", news(200))
+    with Index.create(tmp_path / "idx") as index:
+        with pytest.raises(raised):
+            writer.write_records(index._ix, _records(src), procs=2, **fail(monkeypatch))
+    assert killed == [] and multiprocessing.active_children() == []
+    monkeypatch.undo()
+    committed = len(stored(tmp_path / "idx"))
+    assert committed % 10 == 0 and committed < 200  # whole segments (of 10 articles) were committed
+    assert index_sources([src], tmp_path / "idx", procs=2).added == 200 - committed
+    assert len(stored(tmp_path / "idx")) == 200
+
+
+def _records(src: Path):
+    from searchkit.readers import read_records
+
+    return read_records(src)
+
+
 _SEGMENTS = [("w-1", 0), ("w-1", 1), ("w-22", 0), ("w-22", 5)]
 _OPERATIONS = st.one_of(
     st.tuples(st.just("put"), st.integers(0, 300), st.sampled_from(_SEGMENTS), st.integers(0, 2**31 - 1),
