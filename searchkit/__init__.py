@@ -21,6 +21,7 @@ __all__ = [
     "Results",
     "SearchkitError",
     "UntrustedIndexError",
+    "WorkerDiedError",
     "extract_people",
     "read_articles",
 ]
@@ -35,6 +36,7 @@ _WHERE = {
     "IncompatibleIndexError": "errors",
     "IndexBusyError": "errors",
     "UntrustedIndexError": "errors",
+    "WorkerDiedError": "errors",
     "IndexStats": "index",
     "QueryError": "errors",
     "SearchkitError": "errors",

@@ -27,3 +27,7 @@ class IndexBusyError(SearchkitError):
 
 class ArticleNotFoundError(SearchkitError, LookupError):
     """No article in the index has the id asked for."""
+
+
+class WorkerDiedError(SearchkitError):
+    """A worker process of the indexing pipeline died (killed, out of memory, crashed); the commits made are kept."""

@@ -59,6 +59,7 @@ LIMIT_MB = 256
 # date ties broken wrongly in tests/test_api.py). One file, opened with the reader, is safe.
 WRITER_OPTIONS = {"limitmb": LIMIT_MB, "compound": True}
 STOP_TIMEOUT = 60.0  # seconds a failed run waits for its workers to end their current task
+WATCH_INTERVAL = 0.5  # seconds between checks that no worker has died, while waiting for one
 WORKER_GC_THRESHOLDS = (20_000, 50, 100)  # the cycle collector's, in worker processes (default 700, 10, 10)
 STAGING = ".staging"  # worker segments wait here; Whoosh's clean-up ignores dot files
 
@@ -385,20 +386,21 @@ class _ParallelWriter:
         shutil.rmtree(self.staging, ignore_errors=True)  # left over from a crashed run
         self.staging.mkdir()
         barrier, stop = multiprocessing.Barrier(self.procs), multiprocessing.Event()
+        self.started = multiprocessing.Value("i", 0)  # workers started: more than procs once one has died
         # A forked worker shares the lock's open file, and a flock lasts while any process has it
         # open: workers orphaned by a killed run would keep the index locked until they exit.
         lock_fd = getattr(lock, "fd", None) if multiprocessing.get_start_method() == "fork" else None
         pool = multiprocessing.Pool(
             self.procs, initializer=_worker_start,
             initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, stop,
-                      lock_fd, type(self.ix.storage)),
+                      self.started, lock_fd, type(self.ix.storage)),
         )
         try:
             self.committed = self.lookups.reader()
             self._feed(pool, records)
             # Every worker finishes its last segment (the barrier gives each worker one of these tasks).
             self.inflight.append(pool.map_async(_finish_at_end, range(self.procs), chunksize=1))
-            for staged in self.inflight[0].get():
+            for staged in self._result():
                 if staged is not None:
                     self.finished.append(staged)
             self.inflight.popleft()
@@ -406,7 +408,7 @@ class _ParallelWriter:
             pool.close()
             pool.join()
         except BaseException:
-            _stop_workers(pool, stop, self.inflight)
+            _stop_workers(pool, stop, self.inflight, self._died)
             raise
         finally:
             if self.committed is not None:
@@ -429,13 +431,33 @@ class _ParallelWriter:
                 submit()
                 chunk = []
                 while len(inflight) > 2 * self.procs or (inflight and inflight[0].ready()):
-                    self._take(inflight[0].get())
+                    self._take(self._result())
                     inflight.popleft()
         if chunk:
             submit()
         while inflight:
-            self._take(inflight[0].get())
+            self._take(self._result())
             inflight.popleft()
+
+    def _result(self):
+        """The oldest result not taken yet, once it is ready.
+
+        A pool starts a new worker for one that died, but the task that worker was doing never ends.
+        """
+        from .errors import WorkerDiedError
+
+        result = self.inflight[0]
+        while not result.ready():
+            result.wait(WATCH_INTERVAL)
+            if self._died():
+                raise WorkerDiedError(
+                    "a worker process died (killed, or out of memory?); the articles committed before are kept: "
+                    "run the same command again to index the rest")
+        return result.get()
+
+    def _died(self) -> int:
+        """How many workers have died in this run."""
+        return self.started.value - self.procs
 
     def _take(self, chunk: _Chunk) -> None:
         """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
@@ -531,12 +553,14 @@ class _ParallelWriter:
         self.committed = self.lookups.reader()
 
 
-def _stop_workers(pool, stop, inflight: Iterable) -> None:
+def _stop_workers(pool, stop, inflight: Iterable, died) -> None:
     """After a failure, let the workers end their current task and exit; kill them only if that fails.
 
     ``Pool.terminate`` kills a worker even while it holds the lock of the queue that results come
-    back on, and then waits for that lock forever: one failed run in 20 hung that way on a busy
-    machine. Once ``stop`` is set, the workers drop their remaining tasks.
+    back on, and then waits for that lock forever: one failed run in 20 hung that way on a machine
+    with both cores busy. Once ``stop`` is set, the workers drop their remaining tasks. A worker that
+    died (``died()`` counts them) leaves one task that never ends: the others are waited for, then
+    the pool is terminated.
     """
     import time
 
@@ -544,15 +568,18 @@ def _stop_workers(pool, stop, inflight: Iterable) -> None:
     pool.close()
     deadline = time.monotonic() + STOP_TIMEOUT
     try:
-        for result in inflight:
-            result.wait(max(0.0, deadline - time.monotonic()))
-        if all(result.ready() for result in inflight):
-            pool.join()
-            return
+        while time.monotonic() < deadline:
+            waiting = [result for result in inflight if not result.ready()]
+            if not waiting:
+                pool.join()
+                return
+            if len(waiting) <= died():
+                break
+            waiting[0].wait(WATCH_INTERVAL)
     except BaseException:  # interrupted again while waiting
         pool.terminate()
         raise
-    pool.terminate()  # a worker died or hangs: its task will never end
+    pool.terminate()
     pool.join()
 
 
@@ -685,7 +712,7 @@ def _storage(folder: str):
 _worker: dict = {}
 
 
-def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, stop,
+def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, stop, started,
                   lock_fd: int | None, storage_class=None) -> None:
     """Open the index to read, and make this worker's staging index (same schema, no documents).
 
@@ -693,7 +720,8 @@ def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barr
     Whoosh's FileStorage), so workers read segments the way searchkit's own storage does.
 
     ``lock_fd`` is the run's write lock as inherited by fork: closed here (not unlocked), so
-    the lock is the main process's alone. Once ``stop`` is set, tasks return at once. Ctrl-C is
+    the lock is the main process's alone. ``started`` counts the workers started (the pool starts
+    one for each that dies). Once ``stop`` is set, tasks return at once. Ctrl-C is
     left to the main process, which stops the workers (a worker that died of it would leave its
     task unfinished for ever). A failure (a full disk, say) is kept for the
     first task to raise: an initializer that raises makes the pool start the worker again,
@@ -704,6 +732,8 @@ def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barr
 
     from whoosh import index as whoosh_index
 
+    with started.get_lock():
+        started.value += 1
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if lock_fd is not None:
         os.close(lock_fd)

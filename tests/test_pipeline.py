@@ -244,6 +244,38 @@ def test_a_failed_run_stops_its_workers_without_killing_them(tmp_path, monkeypat
     assert len(stored(tmp_path / "idx")) == 200
 
 
+def test_a_worker_that_dies_ends_the_run_with_a_message_and_keeps_the_commits(tmp_path, monkeypatch):
+    """A worker killed (by the kernel when memory runs out, say) never finishes its task: the
+    run must not wait for it for ever."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from searchkit import WorkerDiedError
+
+    monkeypatch.setattr(writer, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
+    document = writer._document
+
+    def dying(article, *args):
+        if article.id == "n40":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return document(article, *args)
+
+    monkeypatch.setattr(writer, "_document", dying)
+    src = write_jsonl(tmp_path / "news.jsonl", news(200))
+    started = time.monotonic()
+    with Index.create(tmp_path / "idx") as index:
+        with pytest.raises(WorkerDiedError, match="a worker process died"):
+            writer.write_records(index._ix, _records(src), procs=2)
+    assert time.monotonic() - started < 20 and multiprocessing.active_children() == []
+    monkeypatch.undo()
+    committed = len(stored(tmp_path / "idx"))
+    assert committed % 10 == 0 and committed < 200
+    assert index_sources([src], tmp_path / "idx", procs=2).added == 200 - committed
+
+
 def _records(src: Path):
     from searchkit.readers import read_records
 
