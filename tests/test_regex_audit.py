@@ -353,6 +353,8 @@ def test_pattern_time_grows_linearly_on_adversarial_input(module, where, rx, mod
         if first < FLOOR:
             continue
         t_large = _best_of_three(rx, large, modes)  # slow once: measure again, and against 4x as much
+        if t_large < FLOOR:  # the first run met a stall of a busy machine (seen: 2 ms against 4x, 22 ms)
+            continue
         if bound:  # only ever this long: it must simply be quick at that length
             assert t_large < BOUNDED_LIMIT, f"{where} {rx.pattern!r}: {t_large:.3f}s on {large[:40]!r}... ({bound[1]})"
             continue
