@@ -58,8 +58,7 @@ LIMIT_MB = 256
 # lazily: under concurrent writes it then fails or reads columns as missing (seen as
 # date ties broken wrongly in tests/test_api.py). One file, opened with the reader, is safe.
 WRITER_OPTIONS = {"limitmb": LIMIT_MB, "compound": True}
-STOP_TIMEOUT = 60.0  # seconds a failed run waits for its workers to end their current task
-WATCH_INTERVAL = 0.5  # seconds between checks that no worker has died, while waiting for one
+STOP_TIMEOUT = 60.0  # seconds a run waits for its workers to exit (after a failure: to end their task)
 WORKER_GC_THRESHOLDS = (20_000, 50, 100)  # the cycle collector's, in worker processes (default 700, 10, 10)
 STAGING = ".staging"  # worker segments wait here; Whoosh's clean-up ignores dot files
 
@@ -350,6 +349,16 @@ class _Staged:
     staging: str
 
 
+@dataclass
+class _Task:
+    """A task sent to a worker, and its result once it has come back."""
+
+    worker: int
+    value: object = None  # what the task returned, or the exception it raised
+    failed: bool = False
+    done: bool = False
+
+
 def segment_target(committed_docs: int) -> int:
     """How many articles a worker puts in a segment: more as the index grows, so segments stay few."""
     return max(SEGMENT_DOCS, min(MAX_SEGMENT_DOCS, committed_docs // 4))
@@ -371,7 +380,8 @@ class _ParallelWriter:
         # are deleted in the commit that adds the segment, so that an article is never missing.
         self.to_delete: dict[tuple[str, int], set[str]] = {}
         self.finished: list[_Staged] = []
-        self.inflight: deque = deque()  # the workers' results not taken yet, in reading order
+        self.inflight: deque[_Task] = deque()  # the tasks whose results are not taken yet, in reading order
+        self.sent = [deque() for _ in range(procs)]  # each worker's tasks whose results have not come back
         self.revived: list[Article] = []  # articles this process adds itself in its next commit (_revive)
         self.commits = 0
         self.committed = None  # a reader of the index as last committed
@@ -382,82 +392,88 @@ class _ParallelWriter:
 
         from whoosh.util import random_name
 
+        from .workers import Workers
+
         lock = _take_write_lock(self.ix, lock_timeout)
         shutil.rmtree(self.staging, ignore_errors=True)  # left over from a crashed run
         self.staging.mkdir()
-        barrier, stop = multiprocessing.Barrier(self.procs), multiprocessing.Event()
-        self.started = multiprocessing.Value("i", 0)  # workers started: more than procs once one has died
+        stop = multiprocessing.Event()
         # A forked worker shares the lock's open file, and a flock lasts while any process has it
         # open: workers orphaned by a killed run would keep the index locked until they exit.
         lock_fd = getattr(lock, "fd", None) if multiprocessing.get_start_method() == "fork" else None
-        pool = multiprocessing.Pool(
-            self.procs, initializer=_worker_start,
-            initargs=(str(self.folder), self.ix.indexname, str(self.staging), random_name(), barrier, stop,
-                      self.started, lock_fd, type(self.ix.storage)),
-        )
+        workers = None
         try:
+            workers = Workers(self.procs, _worker_start, (str(self.folder), self.ix.indexname, str(self.staging),
+                                                          random_name(), stop, lock_fd, type(self.ix.storage)))
             self.committed = self.lookups.reader()
-            self._feed(pool, records)
-            # Every worker finishes its last segment (the barrier gives each worker one of these tasks).
-            self.inflight.append(pool.map_async(_finish_at_end, range(self.procs), chunksize=1))
-            for staged in self._result():
-                if staged is not None:
-                    self.finished.append(staged)
-            self.inflight.popleft()
+            self._feed(workers, records)
+            for worker in range(self.procs):  # each finishes its last segment
+                self._submit(workers, worker, _finish_at_end)
+            self._take_results(workers, 0)
             self._commit(final=True)
-            pool.close()
-            pool.join()
         except BaseException:
-            _stop_workers(pool, stop, self.inflight, self._died)
+            stop.set()  # the tasks still queued return at once
             raise
         finally:
+            if workers is not None:
+                workers.close(STOP_TIMEOUT)
             if self.committed is not None:
                 self.committed.close()
             shutil.rmtree(self.staging, ignore_errors=True)
             lock.release()
         return self.added
 
-    def _feed(self, pool, records: Iterable) -> None:
-        inflight, chunk = self.inflight, []
-
-        def submit():
-            target = min(segment_target(self.committed.doc_count_all()), self.batch_size or MAX_SEGMENT_DOCS)
-            inflight.append(pool.apply_async(_add_chunk, (chunk, target)))
-
+    def _feed(self, workers, records: Iterable) -> None:
         chunk_size = min(CHUNK_SIZE, self.batch_size or CHUNK_SIZE)
+        chunk: list = []
         for record in records:
             chunk.append(record)
             if len(chunk) >= chunk_size:
-                submit()
+                self._submit_chunk(workers, chunk)
                 chunk = []
-                while len(inflight) > 2 * self.procs or (inflight and inflight[0].ready()):
-                    self._take(self._result())
-                    inflight.popleft()
+                self._take_results(workers, 2 * self.procs)
         if chunk:
-            submit()
-        while inflight:
-            self._take(self._result())
-            inflight.popleft()
+            self._submit_chunk(workers, chunk)
+        self._take_results(workers, 0)
 
-    def _result(self):
-        """The oldest result not taken yet, once it is ready.
+    def _submit_chunk(self, workers, chunk: list) -> None:
+        target = min(segment_target(self.committed.doc_count_all()), self.batch_size or MAX_SEGMENT_DOCS)
+        self._submit(workers, workers.least_busy(), _add_chunk, chunk, target)
 
-        A pool starts a new worker for one that died, but the task that worker was doing never ends.
-        """
-        from .errors import WorkerDiedError
+    def _submit(self, workers, worker: int, func, *args) -> None:
+        task = _Task(worker)
+        workers.submit(worker, func, *args)
+        self.inflight.append(task)
+        self.sent[worker].append(task)
 
-        result = self.inflight[0]
-        while not result.ready():
-            result.wait(WATCH_INTERVAL)
-            if self._died():
-                raise WorkerDiedError(
-                    "a worker process died (killed, or out of memory?); the articles committed before are kept: "
-                    "run the same command again to index the rest")
-        return result.get()
+    def _take_results(self, workers, window: int) -> None:
+        """Take the results in reading order, as they are ready, until at most ``window`` tasks are in flight."""
+        while self.inflight:
+            while self._receive(workers, 0):  # whatever has come back
+                pass
+            task = self.inflight[0]
+            if not task.done:
+                if len(self.inflight) <= window:
+                    return
+                while not task.done:
+                    self._receive(workers, None)
+            self.inflight.popleft()
+            if task.failed:  # raised in reading order, after the results read before it
+                raise task.value
+            if isinstance(task.value, _Chunk):
+                self._take(task.value)
+            elif task.value is not None:  # the segment a worker finished at the end
+                self.finished.append(task.value)
 
-    def _died(self) -> int:
-        """How many workers have died in this run."""
-        return self.started.value - self.procs
+    def _receive(self, workers, timeout: float | None) -> bool:
+        """Note the next result that comes back within ``timeout``; whether one came."""
+        got = workers.receive(timeout)
+        if got is None:
+            return False
+        worker, ok, value = got
+        task = self.sent[worker].popleft()  # each worker's results come back in the order sent
+        task.value, task.failed, task.done = value, not ok, True
+        return True
 
     def _take(self, chunk: _Chunk) -> None:
         """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""
@@ -551,36 +567,6 @@ class _ParallelWriter:
         self.commits += 1
         self.committed.close()
         self.committed = self.lookups.reader()
-
-
-def _stop_workers(pool, stop, inflight: Iterable, died) -> None:
-    """After a failure, let the workers end their current task and exit; kill them only if that fails.
-
-    ``Pool.terminate`` kills a worker even while it holds the lock of the queue that results come
-    back on, and then waits for that lock forever: one failed run in 20 hung that way on a machine
-    with both cores busy. Once ``stop`` is set, the workers drop their remaining tasks. A worker that
-    died (``died()`` counts them) leaves one task that never ends: the others are waited for, then
-    the pool is terminated.
-    """
-    import time
-
-    stop.set()
-    pool.close()
-    deadline = time.monotonic() + STOP_TIMEOUT
-    try:
-        while time.monotonic() < deadline:
-            waiting = [result for result in inflight if not result.ready()]
-            if not waiting:
-                pool.join()
-                return
-            if len(waiting) <= died():
-                break
-            waiting[0].wait(WATCH_INTERVAL)
-    except BaseException:  # interrupted again while waiting
-        pool.terminate()
-        raise
-    pool.terminate()
-    pool.join()
 
 
 class _Pending:
@@ -712,29 +698,21 @@ def _storage(folder: str):
 _worker: dict = {}
 
 
-def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barrier, stop, started,
-                  lock_fd: int | None, storage_class=None) -> None:
+def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, stop, lock_fd: int | None,
+                  storage_class=None) -> None:
     """Open the index to read, and make this worker's staging index (same schema, no documents).
 
     The index is opened with the same kind of Whoosh storage as the main process's (by default
     Whoosh's FileStorage), so workers read segments the way searchkit's own storage does.
 
     ``lock_fd`` is the run's write lock as inherited by fork: closed here (not unlocked), so
-    the lock is the main process's alone. ``started`` counts the workers started (the pool starts
-    one for each that dies). Once ``stop`` is set, tasks return at once. Ctrl-C is
-    left to the main process, which stops the workers (a worker that died of it would leave its
-    task unfinished for ever). A failure (a full disk, say) is kept for the
-    first task to raise: an initializer that raises makes the pool start the worker again,
-    forever, and the run would hang.
+    the lock is the main process's alone. Once ``stop`` is set, tasks return at once. A failure
+    (a full disk, say) is kept for the first task to raise, which reports it as any task's error.
     """
     import gc
-    import signal
 
     from whoosh import index as whoosh_index
 
-    with started.get_lock():
-        started.value += 1
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if lock_fd is not None:
         os.close(lock_fd)
     # A segment's posting pool is hundreds of thousands of lists, which the cycle collector's
@@ -742,7 +720,7 @@ def _worker_start(folder: str, indexname: str, staging_root: str, tag: str, barr
     # from before the fork are left out of its walks too (and their pages unwritten).
     gc.freeze()
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
-    _worker.update(barrier=barrier, stop=stop, failed=None)
+    _worker.update(stop=stop, failed=None)
     try:
         if storage_class is None:
             from whoosh.filedb.filestore import FileStorage as storage_class
@@ -807,13 +785,10 @@ def _add_chunk(records: list, target: int) -> _Chunk | None:
     return out
 
 
-def _finish_at_end(_) -> _Staged | None:
-    """The end of the run: finish the open segment, then wait, so that each worker gets one of these tasks."""
-    try:
-        _check_started()
-        return None if _worker["stop"].is_set() else _finish_segment()
-    finally:  # even after a failure, or the other workers would wait at the barrier forever
-        _worker["barrier"].wait()
+def _finish_at_end() -> _Staged | None:
+    """The end of the run: finish this worker's open segment."""
+    _check_started()
+    return None if _worker["stop"].is_set() else _finish_segment()
 
 
 def _finish_segment() -> _Staged | None:

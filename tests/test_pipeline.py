@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -223,8 +225,9 @@ def _fail_in_this_process(exception):
     (_fail_in_this_process(KeyboardInterrupt()), KeyboardInterrupt),
 ], ids=["a worker fails", "this process fails", "Ctrl-C"])
 def test_a_failed_run_stops_its_workers_without_killing_them(tmp_path, monkeypatch, fail, raised):
-    """Killing a pool's worker while it sends a result leaves the queue's lock taken, and the run
-    then hangs (seen on CI with a full disk): after a failure, the workers finish and exit."""
+    """After a failure the workers end their task and exit; none is killed, none is left. (A
+    multiprocessing.Pool killed its workers here, one of them once while it held the result
+    queue's lock, and the run hung: seen on CI with a full disk.)"""
     import multiprocessing
     from multiprocessing.process import BaseProcess
 
@@ -244,18 +247,7 @@ def test_a_failed_run_stops_its_workers_without_killing_them(tmp_path, monkeypat
     assert len(stored(tmp_path / "idx")) == 200
 
 
-def test_a_worker_that_dies_ends_the_run_with_a_message_and_keeps_the_commits(tmp_path, monkeypatch):
-    """A worker killed (by the kernel when memory runs out, say) never finishes its task: the
-    run must not wait for it for ever."""
-    import multiprocessing
-    import os
-    import signal
-    import time
-
-    from searchkit import WorkerDiedError
-
-    monkeypatch.setattr(writer, "CHUNK_SIZE", 5)
-    monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
+def _die_while_adding(monkeypatch):
     document = writer._document
 
     def dying(article, *args):
@@ -264,6 +256,33 @@ def test_a_worker_that_dies_ends_the_run_with_a_message_and_keeps_the_commits(tm
         return document(article, *args)
 
     monkeypatch.setattr(writer, "_document", dying)
+
+
+def _die_after_sending_its_result(monkeypatch):
+    """Its open segment, with the articles the result announced, dies with it."""
+    take = writer._ParallelWriter._take
+
+    def take_and_kill(self, chunk):
+        if any(doc[0] == "n40" for doc in chunk.docs):
+            os.kill(int(chunk.worker.rsplit("-", 1)[1]), signal.SIGKILL)
+        take(self, chunk)
+
+    monkeypatch.setattr(writer._ParallelWriter, "_take", take_and_kill)
+
+
+@pytest.mark.parametrize("die", [_die_while_adding, _die_after_sending_its_result],
+                         ids=["while adding", "after sending its result"])
+def test_a_worker_that_dies_ends_the_run_with_a_message_and_keeps_the_commits(tmp_path, monkeypatch, die):
+    """A worker killed (by the kernel when memory runs out, say) never finishes its task, and its
+    open segment is lost: the run must neither wait for ever nor report success."""
+    import multiprocessing
+    import time
+
+    from searchkit import WorkerDiedError
+
+    monkeypatch.setattr(writer, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
+    die(monkeypatch)
     src = write_jsonl(tmp_path / "news.jsonl", news(200))
     started = time.monotonic()
     with Index.create(tmp_path / "idx") as index:

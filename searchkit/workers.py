@@ -1,0 +1,154 @@
+"""Worker processes for the indexing pipeline, each with a pipe of its own.
+
+Not a ``multiprocessing.Pool``: its workers share a task queue and a result queue, each guarded
+by a lock between processes. A worker that dies holding one (an idle worker holds the task
+queue's; ``Pool.terminate`` can kill one that is sending a result) blocks the other workers and
+the pool's own ``terminate`` for ever: CI ran into its time limit on such a hang. Here nothing is
+shared: a worker that dies is noticed at once (:class:`~searchkit.errors.WorkerDiedError`), and
+stopping or killing one never blocks another.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+
+
+class Workers:
+    """``procs`` processes that run ``initializer(*initargs)``, then the tasks sent to each, in order."""
+
+    def __init__(self, procs: int, initializer, initargs: tuple):
+        import multiprocessing
+
+        self.conns: list = []
+        self.processes: list = []
+        for _ in range(procs):
+            ours, theirs = multiprocessing.Pipe()
+            # A forked worker inherits the pipes made before its own: it closes them, so that each
+            # worker sees the end of its pipe when the main process dies.
+            process = multiprocessing.Process(target=_serve, args=(theirs, [*self.conns, ours], initializer, initargs),
+                                              daemon=True)
+            process.start()
+            theirs.close()
+            self.conns.append(ours)
+            self.processes.append(process)
+        self.waiting = [0] * procs  # tasks sent to each worker whose results have not come back
+
+    def submit(self, worker: int, func, *args) -> None:
+        try:
+            self.conns[worker].send((func, args))
+        except OSError:  # a broken pipe: the worker is gone
+            raise self._died(worker) from None
+        self.waiting[worker] += 1
+
+    def least_busy(self) -> int:
+        return min(range(len(self.conns)), key=self.waiting.__getitem__)
+
+    def receive(self, timeout: float | None = None) -> tuple[int, bool, object] | None:
+        """The next result of any worker, as (worker, True, value) or, if the task raised, (worker,
+        False, exception); None if none came within ``timeout``. WorkerDiedError if a worker died.
+        """
+        from multiprocessing.connection import wait
+
+        ready = wait([*self.conns, *(p.sentinel for p in self.processes)], timeout)
+        for worker, conn in enumerate(self.conns):
+            if conn in ready:
+                try:
+                    ok, value = conn.recv()
+                except (EOFError, OSError):  # its end of the pipe closed: it is gone
+                    raise self._died(worker) from None
+                self.waiting[worker] -= 1
+                return worker, ok, value
+        for worker, process in enumerate(self.processes):
+            if process.sentinel in ready:
+                raise self._died(worker)
+        return None
+
+    def close(self, timeout: float) -> None:
+        """Tell each worker to exit once its tasks are done, and wait for them (then kill them).
+
+        Results still coming are dropped: after a failure, tasks should return at once.
+        """
+        import time
+
+        from multiprocessing.connection import wait
+
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + timeout
+        live = [p for p in self.processes if p.is_alive()]
+        while live and time.monotonic() < deadline:
+            # Results are read and dropped, so that no worker waits to send one.
+            for conn in wait([*self.conns, *(p.sentinel for p in live)], deadline - time.monotonic()):
+                if conn in self.conns:
+                    try:
+                        conn.recv()
+                    except (EOFError, OSError):
+                        self.conns.remove(conn)
+            live = [p for p in live if p.is_alive()]
+        for process in live:  # it hangs: nothing else waits on it, so it is safe to kill
+            process.kill()
+        for process in self.processes:
+            process.join()
+        for conn in self.conns:
+            conn.close()
+
+    def _died(self, worker: int) -> Exception:
+        from .errors import WorkerDiedError
+
+        process = self.processes[worker]
+        process.join(5)  # its pipe is closed: it is exiting, if it has not yet
+        code = process.exitcode
+        how = ("its pipe closed" if code is None else f"killed by signal {-code}" if code < 0 else f"exit status {code}")
+        return WorkerDiedError(
+            f"a worker process died ({how}; out of memory?); the articles committed before are kept: "
+            "run the same command again to index the rest")
+
+
+def _serve(conn, inherited: list, initializer, initargs: tuple) -> None:
+    """A worker: run each task sent, send back (True, result) or (False, exception), until told to stop.
+
+    A thread reads the tasks as they come, so that the main process never waits to send one
+    while this process waits to send a result.
+    """
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
+    for other in inherited:
+        other.close()
+    initializer(*initargs)
+    tasks: deque = deque()
+    arrived = threading.Semaphore(0)
+
+    def read() -> None:
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):  # the main process is gone
+                task = None
+            tasks.append(task)
+            arrived.release()
+            if task is None:
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    while True:
+        arrived.acquire()
+        task = tasks.popleft()
+        if task is None:
+            return
+        func, args = task
+        try:
+            result = (True, func(*args))
+        except Exception as e:  # sent back, raised in the main process
+            result = (False, e)
+        try:
+            conn.send(result)
+        except OSError:  # the main process is gone
+            os._exit(1)
+        except Exception as e:  # the result or the exception would not pickle
+            conn.send((False, RuntimeError(f"a worker's result could not be sent back: {type(e).__name__}: {e}")))
