@@ -86,8 +86,9 @@ class Workers:
                 if conn in self.conns:
                     try:
                         conn.recv()
-                    except (EOFError, OSError):
+                    except (EOFError, OSError):  # it has exited
                         self.conns.remove(conn)
+                        conn.close()
             live = [p for p in live if p.is_alive()]
         for process in live:  # it hangs: nothing else waits on it, so it is safe to kill
             process.kill()
