@@ -65,37 +65,27 @@ class Workers:
         return None
 
     def close(self, timeout: float) -> None:
-        """Tell each worker to exit once its tasks are done, and wait for them (then kill them).
+        """Tell each worker to exit once its tasks are done, and wait; kill any still there after ``timeout`` s.
 
-        Results still coming are dropped: after a failure, tasks should return at once.
+        Results not received yet are dropped: a worker that would send one finds its pipe closed
+        and exits. (Closing the pipes at once also ends a worker whose task was being sent when
+        this process was interrupted, and who waits for the rest of it.)
         """
         import time
-
-        from multiprocessing.connection import wait
 
         for conn in self.conns:
             try:
                 conn.send(None)
             except OSError:
                 pass
-        deadline = time.monotonic() + timeout
-        live = [p for p in self.processes if p.is_alive()]
-        while live and time.monotonic() < deadline:
-            # Results are read and dropped, so that no worker waits to send one.
-            for conn in wait([*self.conns, *(p.sentinel for p in live)], deadline - time.monotonic()):
-                if conn in self.conns:
-                    try:
-                        conn.recv()
-                    except (EOFError, OSError):  # it has exited
-                        self.conns.remove(conn)
-                        conn.close()
-            live = [p for p in live if p.is_alive()]
-        for process in live:  # it hangs: nothing else waits on it, so it is safe to kill
-            process.kill()
-        for process in self.processes:
-            process.join()
-        for conn in self.conns:
             conn.close()
+        deadline = time.monotonic() + timeout
+        for process in self.processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+        for process in self.processes:
+            if process.is_alive():  # it hangs: nothing else waits on it, so it is safe to kill
+                process.kill()
+                process.join()
 
     def _died(self, worker: int) -> Exception:
         from .errors import WorkerDiedError
@@ -129,7 +119,7 @@ def _serve(conn, inherited: list, initializer, initargs: tuple) -> None:
         while True:
             try:
                 task = conn.recv()
-            except (EOFError, OSError):  # the main process is gone
+            except Exception:  # the main process is gone, or closed the pipe in the middle of a task
                 task = None
             tasks.append(task)
             arrived.release()

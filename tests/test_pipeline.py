@@ -233,8 +233,9 @@ def test_a_failed_run_stops_its_workers_without_killing_them(tmp_path, monkeypat
 
     monkeypatch.setattr(writer, "CHUNK_SIZE", 5)
     monkeypatch.setattr(writer, "SEGMENT_DOCS", 10)
-    killed, terminate = [], BaseProcess.terminate
+    killed, terminate, kill = [], BaseProcess.terminate, BaseProcess.kill
     monkeypatch.setattr(BaseProcess, "terminate", lambda process: killed.append(process) or terminate(process))
+    monkeypatch.setattr(BaseProcess, "kill", lambda process: killed.append(process) or kill(process))
     src = write_jsonl(tmp_path / "news.jsonl", news(200))
     with Index.create(tmp_path / "idx") as index:
         with pytest.raises(raised):
