@@ -19,20 +19,32 @@ class Workers:
 
     def __init__(self, procs: int, initializer, initargs: tuple):
         import multiprocessing
+        import signal
 
         self.conns: list = []
         self.processes: list = []
-        for _ in range(procs):
-            ours, theirs = multiprocessing.Pipe()
-            # A forked worker inherits the pipes made before its own: it closes them, so that each
-            # worker sees the end of its pipe when the main process dies.
-            process = multiprocessing.Process(target=_serve, args=(theirs, [*self.conns, ours], initializer, initargs),
-                                              daemon=True)
-            process.start()
-            theirs.close()
-            self.conns.append(ours)
-            self.processes.append(process)
         self.waiting = [0] * procs  # tasks sent to each worker whose results have not come back
+        # Ctrl-C during a fork lands in Python's after-fork handlers, which print it and go on (the
+        # run would not stop): it waits until the workers are started.
+        masked = _mask(signal.SIG_BLOCK)
+        try:
+            for _ in range(procs):
+                ours, theirs = multiprocessing.Pipe()
+                # A forked worker inherits the pipes made before its own: it closes them, so that
+                # each worker sees the end of its pipe when the main process dies.
+                process = multiprocessing.Process(
+                    target=_serve, args=(theirs, [*self.conns, ours], initializer, initargs), daemon=True)
+                process.start()
+                theirs.close()
+                self.conns.append(ours)
+                self.processes.append(process)
+            if masked:
+                _mask(signal.SIG_UNBLOCK)  # a Ctrl-C that came meanwhile is raised here
+        except BaseException:
+            self.close(0)  # they have done nothing yet
+            if masked:
+                _mask(signal.SIG_UNBLOCK)
+            raise
 
     def submit(self, worker: int, func, *args) -> None:
         try:
@@ -99,6 +111,16 @@ class Workers:
             "run the same command again to index the rest")
 
 
+def _mask(how) -> bool:
+    """Block or unblock SIGINT in this thread, where signal masks exist (not on Windows)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    signal.pthread_sigmask(how, {signal.SIGINT})
+    return True
+
+
 def _serve(conn, inherited: list, initializer, initargs: tuple) -> None:
     """A worker: run each task sent, send back (True, result) or (False, exception), until told to stop.
 
@@ -109,6 +131,7 @@ def _serve(conn, inherited: list, initializer, initargs: tuple) -> None:
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle: it stops us
+    _mask(signal.SIG_UNBLOCK)  # blocked while the main process forked us
     for other in inherited:
         other.close()
     initializer(*initargs)

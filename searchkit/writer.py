@@ -565,8 +565,9 @@ class _ParallelWriter:
         self.pending.forget([(s.worker, s.serial) for s in self.finished] + [revived])
         self.finished, self.revived = [], []
         self.commits += 1
-        self.committed.close()
-        self.committed = self.lookups.reader()
+        # The new reader first: interrupted (Ctrl-C) at any point, self.committed is an open reader.
+        committed, self.committed = self.committed, self.lookups.reader()
+        committed.close()
 
 
 class _Pending:

@@ -1,4 +1,4 @@
-"""Crash safety: ``searchkit index`` killed with SIGKILL at random moments loses at most the batch being written.
+"""Crash safety: ``searchkit index`` killed with SIGKILL (or stopped with Ctrl-C) at random moments loses at most the batch being written.
 
 Each run starts the index command on a fresh folder, kills it at a different moment,
 then checks that the index opens and holds exactly the articles of its last commit,
@@ -14,6 +14,7 @@ import random
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 from stress import RUNS, committed_state_problem, index_command, indexed_ids, run_cli, slow, write_corpus
 
@@ -35,6 +36,33 @@ def _kill_at(args: list[str], moment: float) -> bool:
         return True
 
 
+def _interrupt_at(args: list[str], moment: float) -> tuple[int, str] | None:
+    """Start ``args`` in a process group of its own and send the group SIGINT ``moment`` seconds
+    later, as a terminal's Ctrl-C does; its exit status and what it printed on stderr (None if it had ended).
+
+    Not before the command has made its index folder: Ctrl-C while Python itself starts prints
+    Python's own traceback, whatever searchkit does.
+    """
+    started = time.monotonic()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    index_dir = Path(args[args.index("--index") + 1])
+    while not index_dir.exists() and process.poll() is None:
+        time.sleep(0.01)
+    try:
+        process.wait(timeout=max(0.0, started + moment - time.monotonic()))
+        process.communicate()
+        return None
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return process.returncode, err
+        raise AssertionError("a process of the interrupted run is still running")
+
+
 def _check_after_kill(index_dir, label: str) -> int:
     if not Index.exists(index_dir):  # killed before the index was first written: nothing to lose
         return 0
@@ -53,6 +81,24 @@ def _complete(corpus, index_dir, label: str) -> None:
 
 @slow
 def test_index_killed_at_random_moments_keeps_its_last_commit_and_resumes(tmp_path):
+    _stop_at_random_moments(tmp_path, _kill_at)
+
+
+@slow
+def test_ctrl_c_at_random_moments_says_aborted_keeps_the_last_commit_and_resumes(tmp_path):
+    """Ctrl-C in the middle of a commit, too: one line, no traceback, no process left."""
+    def interrupt(args, moment):
+        stopped = _interrupt_at(args, moment)
+        if stopped is not None:  # stopped, or it had just finished (Ctrl-C as Python exits)
+            status, err = stopped
+            assert "Traceback" not in err and "Exception" not in err, stopped
+            assert (status, err.strip()) == (1, "Aborted!") or err.strip().endswith(" articles in all."), stopped
+        return stopped is not None
+
+    _stop_at_random_moments(tmp_path, interrupt)
+
+
+def _stop_at_random_moments(tmp_path, stop) -> None:
     corpus = write_corpus(tmp_path / "wire.jsonl", N)
     command = lambda index_dir: index_command(corpus, index_dir, "--batch-size", str(BATCH))  # noqa: E731
     started = time.monotonic()
@@ -65,8 +111,8 @@ def test_index_killed_at_random_moments_keeps_its_last_commit_and_resumes(tmp_pa
     states = []
     for run, moment in enumerate(moments):
         index_dir = tmp_path / f"run{run}"
-        label = f"seed {SEED}, run {run}, killed after {moment:.2f}s of {duration:.2f}s"
-        _kill_at(command(index_dir), moment)
+        label = f"seed {SEED}, run {run}, stopped after {moment:.2f}s of {duration:.2f}s"
+        stop(command(index_dir), moment)
         states.append(_check_after_kill(index_dir, label))
         _complete(corpus, index_dir, label)
     if RUNS >= 10:  # the moments did land at different points of the run
