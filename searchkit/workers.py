@@ -12,6 +12,17 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from dataclasses import dataclass
+
+
+@dataclass
+class Task:
+    """A task sent to a worker, and its result once it has come back."""
+
+    worker: int
+    value: object = None  # what the task returned, or the exception it raised
+    failed: bool = False
+    done: bool = False
 
 
 class Workers:
@@ -23,7 +34,7 @@ class Workers:
 
         self.conns: list = []
         self.processes: list = []
-        self.waiting = [0] * procs  # tasks sent to each worker whose results have not come back
+        self.sent: list[deque[Task]] = [deque() for _ in range(procs)]  # each worker's tasks not come back yet
         # Ctrl-C during a fork lands in Python's after-fork handlers, which print it and go on (the
         # run would not stop): it waits until the workers are started.
         masked = _mask(signal.SIG_BLOCK)
@@ -46,19 +57,22 @@ class Workers:
                 _mask(signal.SIG_UNBLOCK)
             raise
 
-    def submit(self, worker: int, func, *args) -> None:
+    def submit(self, worker: int, func, *args) -> Task:
+        """Send ``func(*args)`` to ``worker``: its Task, done once :meth:`receive` has its result."""
         try:
             self.conns[worker].send((func, args))
         except OSError:  # a broken pipe: the worker is gone
             raise self._died(worker) from None
-        self.waiting[worker] += 1
+        task = Task(worker)
+        self.sent[worker].append(task)
+        return task
 
     def least_busy(self) -> int:
-        return min(range(len(self.conns)), key=self.waiting.__getitem__)
+        return min(range(len(self.sent)), key=lambda worker: len(self.sent[worker]))
 
-    def receive(self, timeout: float | None = None) -> tuple[int, bool, object] | None:
-        """The next result of any worker, as (worker, True, value) or, if the task raised, (worker,
-        False, exception); None if none came within ``timeout``. WorkerDiedError if a worker died.
+    def receive(self, timeout: float | None = None) -> Task | None:
+        """The task whose result comes back next (from any worker), or None if none came within
+        ``timeout``. WorkerDiedError if a worker died.
         """
         from multiprocessing.connection import wait
 
@@ -69,8 +83,9 @@ class Workers:
                     ok, value = conn.recv()
                 except (EOFError, OSError):  # its end of the pipe closed: it is gone
                     raise self._died(worker) from None
-                self.waiting[worker] -= 1
-                return worker, ok, value
+                task = self.sent[worker].popleft()  # each worker's results come back in the order sent
+                task.value, task.failed, task.done = value, not ok, True
+                return task
         for worker, process in enumerate(self.processes):
             if process.sentinel in ready:
                 raise self._died(worker)

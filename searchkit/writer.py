@@ -349,16 +349,6 @@ class _Staged:
     staging: str
 
 
-@dataclass
-class _Task:
-    """A task sent to a worker, and its result once it has come back."""
-
-    worker: int
-    value: object = None  # what the task returned, or the exception it raised
-    failed: bool = False
-    done: bool = False
-
-
 def segment_target(committed_docs: int) -> int:
     """How many articles a worker puts in a segment: more as the index grows, so segments stay few."""
     return max(SEGMENT_DOCS, min(MAX_SEGMENT_DOCS, committed_docs // 4))
@@ -380,8 +370,7 @@ class _ParallelWriter:
         # are deleted in the commit that adds the segment, so that an article is never missing.
         self.to_delete: dict[tuple[str, int], set[str]] = {}
         self.finished: list[_Staged] = []
-        self.inflight: deque[_Task] = deque()  # the tasks whose results are not taken yet, in reading order
-        self.sent = [deque() for _ in range(procs)]  # each worker's tasks whose results have not come back
+        self.inflight: deque = deque()  # the workers' tasks whose results are not taken yet, in reading order
         self.revived: list[Article] = []  # articles this process adds itself in its next commit (_revive)
         self.commits = 0
         self.committed = None  # a reader of the index as last committed
@@ -441,22 +430,19 @@ class _ParallelWriter:
         self._submit(workers, workers.least_busy(), _add_chunk, chunk, target)
 
     def _submit(self, workers, worker: int, func, *args) -> None:
-        task = _Task(worker)
-        workers.submit(worker, func, *args)
-        self.inflight.append(task)
-        self.sent[worker].append(task)
+        self.inflight.append(workers.submit(worker, func, *args))
 
     def _take_results(self, workers, window: int) -> None:
         """Take the results in reading order, as they are ready, until at most ``window`` tasks are in flight."""
         while self.inflight:
-            while self._receive(workers, 0):  # whatever has come back
+            while workers.receive(0) is not None:  # whatever has come back
                 pass
             task = self.inflight[0]
             if not task.done:
                 if len(self.inflight) <= window:
                     return
                 while not task.done:
-                    self._receive(workers, None)
+                    workers.receive(None)
             self.inflight.popleft()
             if task.failed:  # raised in reading order, after the results read before it
                 raise task.value
@@ -464,16 +450,6 @@ class _ParallelWriter:
                 self._take(task.value)
             elif task.value is not None:  # the segment a worker finished at the end
                 self.finished.append(task.value)
-
-    def _receive(self, workers, timeout: float | None) -> bool:
-        """Note the next result that comes back within ``timeout``; whether one came."""
-        got = workers.receive(timeout)
-        if got is None:
-            return False
-        worker, ok, value = got
-        task = self.sent[worker].popleft()  # each worker's results come back in the order sent
-        task.value, task.failed, task.done = value, not ok, True
-        return True
 
     def _take(self, chunk: _Chunk) -> None:
         """Decide, in reading order, what each document of a chunk is; commit the segment it finished."""

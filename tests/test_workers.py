@@ -40,26 +40,27 @@ def _hang():
 
 
 def _results(workers: Workers, n: int) -> list:
+    """The next ``n`` tasks to come back, in the order they came."""
     got = []
     while len(got) < n:
-        result = workers.receive(10)
-        assert result is not None, "no result within 10 s"
-        got.append(result)
+        task = workers.receive(10)
+        assert task is not None, "no result within 10 s"
+        got.append(task)
     return got
 
 
 def test_each_worker_runs_its_tasks_in_order_after_its_initializer():
     workers = Workers(2, _start, ("ready",))
     try:
-        for i in range(20):
-            workers.submit(i % 2, _echo, i)
+        sent = [workers.submit(i % 2, _echo, i) for i in range(20)]
+        assert workers.least_busy() == 0 and not any(task.done for task in sent)
         got = _results(workers, 20)
-        assert all(ok for _, ok, _ in got)
+        assert sorted(got, key=sent.index) == sent and all(task.done and not task.failed for task in got)
         for worker in (0, 1):
-            values = [value for w, _, value in got if w == worker]
+            values = [task.value for task in got if task.worker == worker]
             assert [x for _, _, x in values] == list(range(worker, 20, 2))  # in the order sent
             assert {tag for tag, _, _ in values} == {"ready"} and len({pid for _, pid, _ in values}) == 1
-        assert workers.waiting == [0, 0]
+        assert workers.receive(0) is None
     finally:
         workers.close(5)
 
@@ -70,10 +71,10 @@ def test_a_failed_task_comes_back_as_its_exception_and_the_worker_goes_on():
         workers.submit(0, _fail, "bad record")
         workers.submit(0, _unpicklable)
         workers.submit(0, _echo, 1)
-        (_, ok1, e1), (_, ok2, e2), (_, ok3, value) = _results(workers, 3)
-        assert not ok1 and isinstance(e1, ValueError) and str(e1) == "bad record"
-        assert not ok2 and "could not be sent back" in str(e2)
-        assert ok3 and value[2] == 1
+        failed, unsent, fine = _results(workers, 3)
+        assert failed.failed and isinstance(failed.value, ValueError) and str(failed.value) == "bad record"
+        assert unsent.failed and "could not be sent back" in str(unsent.value)
+        assert not fine.failed and fine.value[2] == 1
     finally:
         workers.close(5)
 
